@@ -1,0 +1,428 @@
+/*
+ * main.c: mtastsd, the MTA-STS policy daemon for Postfix.
+ *
+ * Options, configuration, listeners, privilege drop, signals, systemd
+ * notification and the event loop.  Everything that answers a request lives
+ * in sockmap.c and lookup.c; this file only wires them together.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "answer.h"
+#include "conf.h"
+#include "log.h"
+#include "lookup.h"
+#include "privdrop.h"
+#include "sdnotify.h"
+#include "sockmap.h"
+#include "xmalloc.h"
+
+#define LOG_FLUSH_MS	100	/* buffered log lines wait at most this */
+#define DRAIN_MAX_SEC	10	/* SIGTERM waits this long for lookups */
+#define FD_RESERVE	64	/* descriptors beyond max_connections */
+
+struct daemon {
+	struct event_base	*base;
+	struct conf		*conf;
+	char			*conf_path;	/* absolute: we chdir("/") */
+	int			 conf_explicit;
+	struct sockmap		*sm;
+	struct lookup		*lookup;
+	struct event		*ev_hup, *ev_term, *ev_int, *ev_flush;
+	struct event		*ev_drain;
+	int			 draining;
+	int			 drain_ticks;
+};
+
+static struct daemon	 d;
+
+static void	usage(void) __attribute__((__noreturn__));
+static int	check_environment(const struct conf *);
+static void	env_problem(const struct conf *, int *, const char *, ...)
+		    __attribute__((__format__(__printf__, 3, 4)));
+static void	open_listeners(void);
+static void	on_request(struct sockmap_conn *, int, const char *, size_t,
+		    void *);
+static void	on_answer(const struct answer *, void *);
+static void	on_hup(evutil_socket_t, short, void *);
+static void	on_term(evutil_socket_t, short, void *);
+static void	on_drain(evutil_socket_t, short, void *);
+static void	on_flush(evutil_socket_t, short, void *);
+static void	arm_flush(void);
+static void	print_errors(const struct conf_errors *);
+static void	raise_fd_limit(struct conf *);
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: mtastsd [-FnpvV] [-f file]\n");
+	exit(2);
+}
+
+static void
+print_errors(const struct conf_errors *errs)
+{
+	size_t	i;
+
+	for (i = 0; i < errs->n; i++)
+		fprintf(stderr, "%s\n", errs->msg[i]);
+}
+
+/*
+ * What conf_parse() cannot know: users, groups and files on this machine.
+ * Printed like parse errors by "mtastsd -n"; returns how many were found.
+ */
+static int
+check_environment(const struct conf *conf)
+{
+	uid_t	 uid;
+	gid_t	 gid;
+	char	*cause = NULL;
+	int	 bad = 0;
+
+	if (*conf->user != '\0' &&
+	    privdrop_user(conf->user, &uid, &gid, &cause) == -1) {
+		env_problem(conf, &bad, "user: %s", cause);
+		free(cause);
+		cause = NULL;
+	}
+	if (*conf->socket_group != '\0' &&
+	    privdrop_group(conf->socket_group, &gid, &cause) == -1) {
+		env_problem(conf, &bad, "socket_group: %s", cause);
+		free(cause);
+	}
+	if (*conf->ca_file != '\0' && access(conf->ca_file, R_OK) == -1)
+		env_problem(conf, &bad, "ca_file: %s: %s", conf->ca_file,
+		    strerror(errno));
+	/* dane = auto does without DANE when the anchor is missing. */
+	if (conf->dane == CONF_DANE_YES &&
+	    access(conf->dnssec_trust_anchor, R_OK) == -1)
+		env_problem(conf, &bad, "dnssec_trust_anchor: %s: %s",
+		    conf->dnssec_trust_anchor, strerror(errno));
+	return bad;
+}
+
+static void
+env_problem(const struct conf *conf, int *bad, const char *fmt, ...)
+{
+	va_list	ap;
+
+	fprintf(stderr, "%s: ", conf->file);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	(*bad)++;
+}
+
+/* Listeners are opened as root (if we are root), before dropping. */
+static void
+open_listeners(void)
+{
+	const struct conf	*conf = d.conf;
+	const struct conf_listen *l;
+	uid_t			 uid = (uid_t)-1;
+	gid_t			 gid = (gid_t)-1, sgid = (gid_t)-1;
+	char			*cause = NULL, *dir, *slash;
+	size_t			 i;
+
+	if (*conf->user != '\0' &&
+	    privdrop_user(conf->user, &uid, &gid, &cause) == -1)
+		fatalx("%s", cause);
+	if (*conf->socket_group != '\0' &&
+	    privdrop_group(conf->socket_group, &sgid, &cause) == -1)
+		fatalx("socket_group: %s", cause);
+	if (getuid() != 0)
+		uid = (uid_t)-1;	/* cannot give directories away */
+
+	for (i = 0; i < conf->nlisten; i++) {
+		l = &conf->listen[i];
+		if (l->type == CONF_LISTEN_UNIX) {
+			/* Under systemd, RuntimeDirectory made it already. */
+			dir = xstrdup(l->path);
+			if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+				*slash = '\0';
+				if (privdrop_dir(dir, 0755, uid, gid,
+				    &cause) == -1)
+					fatalx("listen %s: %s", l->text, cause);
+			}
+			free(dir);
+			if (sockmap_listen_unix(d.sm, l->path,
+			    (mode_t)conf->socket_mode, sgid, &cause) == -1)
+				fatalx("listen %s: %s", l->text, cause);
+		} else if (sockmap_listen_inet(d.sm, l->family, l->addr,
+		    l->port, &cause) == -1)
+			fatalx("listen %s: %s", l->text, cause);
+		log_debug("%s: listening on %s", __func__, l->text);
+	}
+}
+
+static void
+on_request(struct sockmap_conn *c, int profile, const char *key,
+    size_t keylen, void *arg)
+{
+	lookup_request(d.lookup, profile, key, keylen, on_answer, c);
+}
+
+static void
+on_answer(const struct answer *a, void *arg)
+{
+	sockmap_reply(arg, a);
+}
+
+/* SIGHUP: parse anew; keep the old configuration if the new one is bad. */
+static void
+on_hup(evutil_socket_t sig, short what, void *arg)
+{
+	struct conf_errors	 errs = { 0, NULL };
+	struct conf		*nconf;
+	char			*restart = NULL;
+	size_t			 i;
+
+	sdnotify("RELOADING=1");
+	log_info("reloading %s", d.conf_path);
+	/* A file that vanished must not silently drop every override. */
+	if ((nconf = conf_load(d.conf_path, 0, &errs)) == NULL) {
+		for (i = 0; i < errs.n; i++)
+			log_warnx("%s", errs.msg[i]);
+		log_warnx("reload failed; keeping the running configuration");
+		conf_errors_clear(&errs);
+		sdnotify("READY=1\nSTATUS=reload failed; old config kept");
+		return;
+	}
+	conf_restart_diff(d.conf, nconf, &restart);
+	if (restart != NULL) {
+		log_warnx("reload: %s changed; that takes effect only after "
+		    "a restart", restart);
+		free(restart);
+	}
+	raise_fd_limit(nconf);
+	lookup_set_conf(d.lookup, nconf);
+	sockmap_set_limits(d.sm, nconf->max_connections, nconf->idle_timeout);
+	conf_free(d.conf);
+	d.conf = nconf;
+	log_info("configuration reloaded: %zu override(s)", nconf->noverrides);
+	sdnotify("READY=1\nSTATUS=serving");
+}
+
+/* SIGTERM/SIGINT: stop accepting, let lookups in flight answer, exit. */
+static void
+on_term(evutil_socket_t sig, short what, void *arg)
+{
+	struct timeval	tv = { 0, 100000 };
+
+	if (d.draining) {
+		event_base_loopexit(d.base, NULL);
+		return;
+	}
+	d.draining = 1;
+	sdnotify("STOPPING=1");
+	log_info("signal %d: shutting down", (int)sig);
+	sockmap_stop(d.sm);
+	d.ev_drain = event_new(d.base, -1, EV_PERSIST, on_drain, NULL);
+	event_add(d.ev_drain, &tv);
+	on_drain(-1, 0, NULL);
+}
+
+static void
+on_drain(evutil_socket_t fd, short what, void *arg)
+{
+	if (sockmap_pending(d.sm) == 0 ||
+	    ++d.drain_ticks > DRAIN_MAX_SEC * 10)
+		event_base_loopexit(d.base, NULL);
+}
+
+static void
+on_flush(evutil_socket_t fd, short what, void *arg)
+{
+	log_flush();
+}
+
+static void
+arm_flush(void)
+{
+	struct timeval	tv = { 0, LOG_FLUSH_MS * 1000 };
+
+	if (!evtimer_pending(d.ev_flush, NULL))
+		evtimer_add(d.ev_flush, &tv);
+}
+
+/*
+ * Each connection is a descriptor: make sure max_connections of them fit,
+ * or lower max_connections to what the hard limit allows.
+ */
+static void
+raise_fd_limit(struct conf *conf)
+{
+	struct rlimit	rl;
+	rlim_t		want = (rlim_t)conf->max_connections + FD_RESERVE;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		fatal("getrlimit");
+	if (rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ?
+	    want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		log_warn("setrlimit RLIMIT_NOFILE %llu",
+		    (unsigned long long)rl.rlim_cur);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want) {
+		log_warnx("max_connections %u lowered to %llu: the open "
+		    "files limit is %llu", conf->max_connections,
+		    (unsigned long long)(rl.rlim_cur - FD_RESERVE),
+		    (unsigned long long)rl.rlim_cur);
+		conf->max_connections = rl.rlim_cur > FD_RESERVE ?
+		    (unsigned)(rl.rlim_cur - FD_RESERVE) : 1;
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct conf_errors	 errs = { 0, NULL };
+	uid_t			 uid;
+	gid_t			 gid;
+	const char		*conf_path;
+	char			*cause = NULL;
+	int			 ch, foreground = 0, checkonly = 0;
+	int			 printconf = 0, verbose = 0;
+
+	conf_path = MTASTSD_CONF_FILE;
+	while ((ch = getopt(argc, argv, "f:FnpvV")) != -1) {
+		switch (ch) {
+		case 'f':
+			conf_path = optarg;
+			d.conf_explicit = 1;
+			break;
+		case 'F':
+			foreground = 1;
+			break;
+		case 'n':
+			checkonly = 1;
+			break;
+		case 'p':
+			printconf = 1;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'V':
+			printf("mtastsd %s\n", PACKAGE_VERSION);
+			return 0;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+
+	log_init(1, verbose, "mtastsd");
+	/* Reloads happen after chdir("/"): remember where the file is. */
+	if ((d.conf_path = realpath(conf_path, NULL)) == NULL)
+		d.conf_path = xstrdup(conf_path);
+	/* With no file at all, the embedded defaults apply. */
+	d.conf = conf_load(d.conf_path, !d.conf_explicit, &errs);
+	if (d.conf == NULL) {
+		print_errors(&errs);
+		if (!checkonly)
+			fprintf(stderr, "mtastsd: configuration errors; not "
+			    "starting\n");
+		conf_errors_clear(&errs);
+		return 1;
+	}
+	if (checkonly) {
+		if (check_environment(d.conf) > 0)
+			return 1;
+		printf("%s: configuration OK\n", d.conf->file);
+		conf_free(d.conf);
+		return 0;
+	}
+	if (printconf) {
+		conf_dump(d.conf, stdout);
+		conf_free(d.conf);
+		return 0;
+	}
+
+	signal(SIGPIPE, SIG_IGN);
+	raise_fd_limit(d.conf);
+	if ((d.base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	d.sm = sockmap_new(d.base, on_request, NULL, d.conf->max_connections,
+	    d.conf->idle_timeout);
+	open_listeners();
+
+	/* Drop before detaching, so that a failure still shows. */
+	if (getuid() == 0) {
+		if (*d.conf->user == '\0')
+			log_warnx("user is empty: running as root");
+		else {
+			if (privdrop_user(d.conf->user, &uid, &gid, &cause) ==
+			    -1 || privdrop_drop(uid, gid, &cause) == -1)
+				fatalx("%s", cause);
+			log_debug("running as %s (%u:%u)", d.conf->user,
+			    (unsigned)uid, (unsigned)gid);
+		}
+	}
+
+	if (!foreground) {
+		if (daemon(0, 0) == -1)
+			fatal("daemon");
+		log_init(0, verbose, "mtastsd");
+		/* libevent needs a fresh look at its fds after fork. */
+		if (event_reinit(d.base) == -1)
+			fatalx("event_reinit failed");
+	}
+
+	d.lookup = lookup_new(d.base, d.conf);
+	d.ev_hup = evsignal_new(d.base, SIGHUP, on_hup, NULL);
+	d.ev_term = evsignal_new(d.base, SIGTERM, on_term, NULL);
+	d.ev_int = evsignal_new(d.base, SIGINT, on_term, NULL);
+	d.ev_flush = evtimer_new(d.base, on_flush, NULL);
+	if (d.ev_hup == NULL || d.ev_term == NULL || d.ev_int == NULL ||
+	    d.ev_flush == NULL)
+		fatalx("event_new failed");
+	evsignal_add(d.ev_hup, NULL);
+	evsignal_add(d.ev_term, NULL);
+	evsignal_add(d.ev_int, NULL);
+	log_set_flush_hook(arm_flush);
+
+	log_info("mtastsd %s ready: %zu listener(s), %zu override(s), "
+	    "config %s", PACKAGE_VERSION, d.conf->nlisten, d.conf->noverrides,
+	    d.conf->file);
+	log_info("no resolution engine in this version: domains without an "
+	    "override answer NOTFOUND (source=no-engine)");
+	sdnotify("READY=1\nSTATUS=serving");
+
+	event_base_dispatch(d.base);
+
+	/* No new dispatch; then answer what is pending; then close. */
+	log_set_flush_hook(NULL);
+	sockmap_stop(d.sm);
+	lookup_free(d.lookup);
+	sockmap_free(d.sm);
+	event_free(d.ev_hup);
+	event_free(d.ev_term);
+	event_free(d.ev_int);
+	event_free(d.ev_flush);
+	if (d.ev_drain != NULL)
+		event_free(d.ev_drain);
+	event_base_free(d.base);
+	conf_free(d.conf);
+	free(d.conf_path);
+	log_info("mtastsd stopped");
+	log_flush();
+	return 0;
+}
