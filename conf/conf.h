@@ -89,11 +89,23 @@ struct conf {
 	char			*user;		/* "" = do not change user */
 	char			*cache_dir;
 
+	char			*control_socket;	/* mtasts-ctl's door */
+
 	struct conf_addr	*resolvers;	/* none = /etc/resolv.conf */
 	size_t			 nresolvers;
+	unsigned		 dns_timeout;	/* seconds, per query */
 	char			*ca_file;	/* "" = system trust store */
 	char			*dnssec_trust_anchor;
 	int			 dane;		/* enum conf_dane */
+
+	/* The resolution engine (seconds unless noted). */
+	unsigned		 txt_recheck_interval;	/* DEC-15 */
+	unsigned		 negative_cache_ttl;
+	unsigned		 lookup_deadline;	/* DEC-5, DEC-11 */
+	unsigned		 fetch_timeout;		/* STS-FETCH-8 */
+	unsigned		 fetch_max_size;	/* bytes, STS-FETCH-9 */
+	unsigned		 max_fetches;		/* in flight at once */
+	unsigned		 refresh_rate;		/* per second, 0 = off */
 
 	struct conf_override	*overrides;	/* sorted by domain */
 	size_t			 noverrides;

@@ -13,12 +13,13 @@ not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
 
 empty=$(mktemp)
 trap 'rm -f "$empty"' EXIT
-opts=$("$top_builddir/mtastsd" -p -f "$empty" | grep -E '^[a-z_]+ = ')
+opts=$("$top_builddir/mtastsd" -p -f "$empty" | grep -E '^[a-z_]+ =( |$)')
 [ -n "$opts" ] || { echo "1..1"; echo "not ok 1 - mtastsd -p printed no options"; exit 1; }
 
 while IFS= read -r line; do
-	name=${line%% = *}
-	def=${line#* = }
+	name=${line%% =*}
+	def=${line#"$name" =}
+	def=${def# }
 	# The option's entry: from its .It line to the next .It.
 	entry=$(awk -v n="$name" '
 	    $0 == ".It Cm " n { on = 1; next }

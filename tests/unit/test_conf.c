@@ -266,6 +266,39 @@ static const struct row rows[] = {
 	OK("default dnssec_trust_anchor is /usr/share/dns/root.key", "",
 	    "dnssec_trust_anchor", "/usr/share/dns/root.key", NUM_ANY),
 	OK("default dane is auto", "", "dane", "auto", CONF_DANE_AUTO),
+	OK("default control_socket is in MTASTSD_SOCKET_DIR", "",
+	    "control_socket", MTASTSD_SOCKET_DIR "/control.sock", NUM_ANY),
+	OK("DEC-11 default dns_timeout is 5 s", "", "dns_timeout", "5s", 5),
+	OK("DEC-15 default txt_recheck_interval is 5 min", "",
+	    "txt_recheck_interval", "5m", 300),
+	OK("default negative_cache_ttl is 5 min", "", "negative_cache_ttl",
+	    "5m", 300),
+	OK("DEC-11 default lookup_deadline is 15 s", "", "lookup_deadline",
+	    "15s", 15),
+	OK("DEC-11 default fetch_timeout is 20 s", "", "fetch_timeout",
+	    "20s", 20),
+	OK("STS-FETCH-9 default fetch_max_size is 64 KiB", "",
+	    "fetch_max_size", "64k", 65536),
+	OK("default max_fetches is 64", "", "max_fetches", "64", 64),
+	OK("default refresh_rate is 10", "", "refresh_rate", "10", 10),
+
+	/* The engine's times may be as small as 1 s (tests run fast). */
+	OK("txt_recheck_interval 1s accepted", "txt_recheck_interval = 1s",
+	    "txt_recheck_interval", "1s", 1),
+	OK("negative_cache_ttl 1s accepted", "negative_cache_ttl = 1",
+	    "negative_cache_ttl", "1s", 1),
+	OK("lookup_deadline 1s accepted", "lookup_deadline = 1s",
+	    "lookup_deadline", "1s", 1),
+	OK("fetch_timeout 1s accepted", "fetch_timeout = 1s", "fetch_timeout",
+	    "1s", 1),
+	BAD1("DEC-11 lookup_deadline over 1 minute refused",
+	    "lookup_deadline = 61s", 1, "lookup_deadline"),
+	BAD1("STS-FETCH-9 fetch_max_size over 1 MiB refused",
+	    "fetch_max_size = 2m", 1, "fetch_max_size"),
+	OK("refresh_rate 0 turns refresh off", "refresh_rate = 0",
+	    "refresh_rate", "0", 0),
+	OK("control_socket may be empty", "control_socket =",
+	    "control_socket", "", NUM_ANY),
 
 	/* UINT: max_connections 1..65536. */
 	OK("UINT min 1 accepted", "max_connections = 1", "max_connections",
@@ -770,9 +803,16 @@ static const struct diff_row diff_rows[] = {
 	  "idle_timeout = 5m", NULL },
 	{ "restart diff: max_connections is reloadable", "",
 	  "max_connections = 5", NULL },
-	{ "restart diff: resolvers, ca_file, dane are reloadable", "",
-	  "resolvers = ::1\nca_file = /x\ndane = no\n"
-	  "dnssec_trust_anchor = /k", NULL },
+	{ "restart diff: dane and the trust anchor are reloadable", "",
+	  "dane = no\ndnssec_trust_anchor = /k", NULL },
+	{ "restart diff: the engine's timers are reloadable", "",
+	  "txt_recheck_interval = 1m\nnegative_cache_ttl = 1m\n"
+	  "lookup_deadline = 5s\nmax_fetches = 5\nrefresh_rate = 1", NULL },
+	{ "restart diff: resolver and fetcher settings need a restart", "",
+	  "resolvers = ::1\ndns_timeout = 2s\nca_file = /x\n"
+	  "fetch_timeout = 9s\nfetch_max_size = 8k\ncontrol_socket = /c",
+	  "control_socket, resolvers, dns_timeout, ca_file, fetch_timeout, "
+	  "fetch_max_size" },
 	{ "restart diff: overrides are reloadable", "",
 	  "override example.com = none", NULL },
 	{ "restart diff: user needs a restart", "", "user = other", "user" },
@@ -966,7 +1006,7 @@ test_table(void **state)
 	struct conf			*conf;
 	char				*v;
 
-	assert_int_equal(conf_noptions, 12);
+	assert_int_equal(conf_noptions, 21);
 	conf = conf_defaults();
 	for (i = 0; i < conf_noptions; i++) {
 		o = &conf_options[i];
