@@ -68,8 +68,6 @@ answer_source_str(enum answer_source s)
 		return "key";
 	case ANSWER_SRC_OVERRIDE:
 		return "override";
-	case ANSWER_SRC_NOENGINE:
-		return "no-engine";
 	case ANSWER_SRC_CACHE:
 		return "cache";
 	case ANSWER_SRC_FETCH:
@@ -80,6 +78,8 @@ answer_source_str(enum answer_source s)
 		return "negative";
 	case ANSWER_SRC_DNS:
 		return "dns";
+	case ANSWER_SRC_BUSY:
+		return "busy";
 	}
 	return "unknown";
 }

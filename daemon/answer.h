@@ -25,12 +25,12 @@ enum answer_status {
 enum answer_source {
 	ANSWER_SRC_KEY = 0,	/* decided from the key alone */
 	ANSWER_SRC_OVERRIDE,	/* an "override" line */
-	ANSWER_SRC_NOENGINE,	/* no resolution engine in this build */
 	ANSWER_SRC_CACHE,	/* a fresh cached policy */
 	ANSWER_SRC_FETCH,	/* fetched for this lookup */
 	ANSWER_SRC_STALE,	/* cached policy kept after a failure */
 	ANSWER_SRC_NEGATIVE,	/* cached "no policy" */
-	ANSWER_SRC_DNS		/* decided from DNS alone */
+	ANSWER_SRC_DNS,		/* decided from DNS alone */
+	ANSWER_SRC_BUSY		/* too many lookups at once: not looked up */
 };
 
 /* Answer grammars, chosen by the socketmap name (DEC-27, PF-SM-13). */
@@ -60,7 +60,7 @@ int	answer_profile(const char *name, size_t len);
 /* "OK", "NOTFOUND", "TEMP", "PERM". */
 const char *answer_status_str(enum answer_status);
 
-/* "key", "override", "no-engine", "cache", "fetch", "stale", ... */
+/* "key", "override", "cache", "fetch", "stale", "negative", "dns", "busy". */
 const char *answer_source_str(enum answer_source);
 
 /*

@@ -30,6 +30,9 @@
 #define STS_MX_MAX		100	/* mx lines in one policy */
 #define STS_LINES_MAX		1000	/* lines in one policy */
 
+/* The lookup engine. */
+#define LOOKUP_JOBS_MAX		10000	/* domains being resolved at once */
+
 /* Configuration. */
 #define CONF_FILE_MAX		(1024 * 1024)
 #define CONF_LINE_MAX		4096

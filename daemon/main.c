@@ -3,7 +3,9 @@
  *
  * Options, configuration, listeners, privilege drop, signals, systemd
  * notification and the event loop.  Everything that answers a request lives
- * in sockmap.c and lookup.c; this file only wires them together.
+ * in sockmap.c and lookup.c (with cache, resolver and fetcher under it);
+ * this file only wires them together, in the order privileges and fork()
+ * demand.
  */
 #include "config.h"
 
@@ -22,10 +24,14 @@
 #include <event2/event.h>
 
 #include "answer.h"
+#include "cache.h"
 #include "conf.h"
+#include "control.h"
+#include "fetcher.h"
 #include "log.h"
 #include "lookup.h"
 #include "privdrop.h"
+#include "resolver.h"
 #include "sdnotify.h"
 #include "sockmap.h"
 #include "xmalloc.h"
@@ -40,6 +46,10 @@ struct daemon {
 	char			*conf_path;	/* absolute: we chdir("/") */
 	int			 conf_explicit;
 	struct sockmap		*sm;
+	struct control		*control;
+	struct cache		*cache;
+	struct resolver		*resolver;
+	struct fetcher		*fetcher;
 	struct lookup		*lookup;
 	struct event		*ev_hup, *ev_term, *ev_int, *ev_flush;
 	struct event		*ev_drain;
@@ -53,7 +63,9 @@ static void	usage(void) __attribute__((__noreturn__));
 static int	check_environment(const struct conf *);
 static void	env_problem(const struct conf *, int *, const char *, ...)
 		    __attribute__((__format__(__printf__, 3, 4)));
-static void	open_listeners(void);
+static void	parent_dir(const char *, uid_t, gid_t, const char *);
+static void	open_sockets(void);
+static void	open_engine(void);
 static void	on_request(struct sockmap_conn *, int, const char *, size_t,
 		    void *);
 static void	on_answer(const struct answer *, void *);
@@ -128,15 +140,34 @@ env_problem(const struct conf *conf, int *bad, const char *fmt, ...)
 	(*bad)++;
 }
 
-/* Listeners are opened as root (if we are root), before dropping. */
+/* The directory holding path: made (and given to uid:gid) if missing. */
 static void
-open_listeners(void)
+parent_dir(const char *path, uid_t uid, gid_t gid, const char *what)
+{
+	char	*dir, *slash, *cause = NULL;
+
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		/* Under systemd, RuntimeDirectory made it already. */
+		if (privdrop_dir(dir, 0755, uid, gid, &cause) == -1)
+			fatalx("%s %s: %s", what, path, cause);
+	}
+	free(dir);
+}
+
+/*
+ * Everything that needs root (if we are root) happens here, before the
+ * privilege drop: listeners, the control socket, the cache directory.
+ */
+static void
+open_sockets(void)
 {
 	const struct conf	*conf = d.conf;
 	const struct conf_listen *l;
 	uid_t			 uid = (uid_t)-1;
 	gid_t			 gid = (gid_t)-1, sgid = (gid_t)-1;
-	char			*cause = NULL, *dir, *slash;
+	char			*cause = NULL;
 	size_t			 i;
 
 	if (*conf->user != '\0' &&
@@ -151,15 +182,7 @@ open_listeners(void)
 	for (i = 0; i < conf->nlisten; i++) {
 		l = &conf->listen[i];
 		if (l->type == CONF_LISTEN_UNIX) {
-			/* Under systemd, RuntimeDirectory made it already. */
-			dir = xstrdup(l->path);
-			if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
-				*slash = '\0';
-				if (privdrop_dir(dir, 0755, uid, gid,
-				    &cause) == -1)
-					fatalx("listen %s: %s", l->text, cause);
-			}
-			free(dir);
+			parent_dir(l->path, uid, gid, "listen");
 			if (sockmap_listen_unix(d.sm, l->path,
 			    (mode_t)conf->socket_mode, sgid, &cause) == -1)
 				fatalx("listen %s: %s", l->text, cause);
@@ -168,6 +191,49 @@ open_listeners(void)
 			fatalx("listen %s: %s", l->text, cause);
 		log_debug("%s: listening on %s", __func__, l->text);
 	}
+
+	/* mtasts-ctl's door: group of the daemon, checked per peer too. */
+	if (*conf->control_socket != '\0') {
+		parent_dir(conf->control_socket, uid, gid, "control_socket");
+		if ((d.control = control_new(d.base, conf->control_socket,
+		    uid == (uid_t)-1 ? (gid_t)-1 : gid, &cause)) == NULL)
+			fatalx("control_socket: %s", cause);
+	}
+
+	/* The cache belongs to the daemon's user (0750: its group reads). */
+	if (privdrop_dir(conf->cache_dir, 0750, uid, gid, &cause) == -1)
+		fatalx("cache_dir: %s", cause);
+}
+
+/*
+ * What must not cross a fork() or run as root: the LMDB environment,
+ * getdns and libcurl.
+ */
+static void
+open_engine(void)
+{
+	const struct conf	*conf = d.conf;
+	struct fetcher_conf	 fc;
+	char			*cause = NULL;
+
+	if ((d.cache = cache_open(conf->cache_dir, 0, &cause)) == NULL)
+		fatalx("cache: %s", cause);
+	if ((d.resolver = resolver_new(d.base, conf->resolvers,
+	    conf->nresolvers, conf->dns_timeout * 1000, &cause)) == NULL)
+		fatalx("resolver: %s", cause);
+	memset(&fc, 0, sizeof(fc));
+	fc.ca_file = conf->ca_file;
+	fc.timeout_ms = conf->fetch_timeout * 1000;
+	/* DEC-11: 10 s to connect, but never more than the whole fetch. */
+	fc.connect_timeout_ms = conf->fetch_timeout < 10 ?
+	    conf->fetch_timeout * 1000 : 10000;
+	fc.max_size = conf->fetch_max_size;
+	fc.port = 443;
+	if ((d.fetcher = fetcher_new(d.base, &fc, &cause)) == NULL)
+		fatalx("fetcher: %s", cause);
+	d.lookup = lookup_new(d.base, conf, d.cache, d.resolver, d.fetcher);
+	if (d.control != NULL)
+		control_attach(d.control, d.lookup, d.sm);
 }
 
 static void
@@ -362,7 +428,7 @@ main(int argc, char *argv[])
 		fatalx("event_base_new failed");
 	d.sm = sockmap_new(d.base, on_request, NULL, d.conf->max_connections,
 	    d.conf->idle_timeout);
-	open_listeners();
+	open_sockets();
 
 	/* Drop before detaching, so that a failure still shows. */
 	if (getuid() == 0) {
@@ -378,6 +444,16 @@ main(int argc, char *argv[])
 	}
 
 	if (!foreground) {
+		struct cache *probe;
+
+		/*
+		 * What is most likely to fail after the fork fails here
+		 * first, where the caller still sees it.  The environment
+		 * is closed again: it must not cross the fork.
+		 */
+		if ((probe = cache_open(d.conf->cache_dir, 0, &cause)) == NULL)
+			fatalx("cache: %s", cause);
+		cache_close(probe);
 		if (daemon(0, 0) == -1)
 			fatal("daemon");
 		log_init(0, verbose, "mtastsd");
@@ -386,7 +462,7 @@ main(int argc, char *argv[])
 			fatalx("event_reinit failed");
 	}
 
-	d.lookup = lookup_new(d.base, d.conf);
+	open_engine();
 	d.ev_hup = evsignal_new(d.base, SIGHUP, on_hup, NULL);
 	d.ev_term = evsignal_new(d.base, SIGTERM, on_term, NULL);
 	d.ev_int = evsignal_new(d.base, SIGINT, on_term, NULL);
@@ -402,8 +478,6 @@ main(int argc, char *argv[])
 	log_info("mtastsd %s ready: %zu listener(s), %zu override(s), "
 	    "config %s", PACKAGE_VERSION, d.conf->nlisten, d.conf->noverrides,
 	    d.conf->file);
-	log_info("no resolution engine in this version: domains without an "
-	    "override answer NOTFOUND (source=no-engine)");
 	sdnotify("READY=1\nSTATUS=serving");
 
 	event_base_dispatch(d.base);
@@ -411,8 +485,12 @@ main(int argc, char *argv[])
 	/* No new dispatch; then answer what is pending; then close. */
 	log_set_flush_hook(NULL);
 	sockmap_stop(d.sm);
+	control_free(d.control);
 	lookup_free(d.lookup);
 	sockmap_free(d.sm);
+	fetcher_free(d.fetcher);
+	resolver_free(d.resolver);
+	cache_close(d.cache);
 	event_free(d.ev_hup);
 	event_free(d.ev_term);
 	event_free(d.ev_int);

@@ -31,6 +31,7 @@ skip_all() {
 
 require() {
 	[ "$(id -u)" = 0 ] || skip_all "needs root (network namespace)"
+	[ -x "$NSCLIENT" ] || skip_all "needs $NSCLIENT (make check builds it)"
 	for c in ip "$@"; do
 		command -v "$c" >/dev/null 2>&1 || skip_all "needs $c"
 	done
