@@ -2,11 +2,10 @@
  * ctl.c: mtasts-ctl, the operator's tool.
  *
  * Commands come from one table.  "query" asks the daemon exactly as
- * Postfix does (one socketmap request) and prints the raw answer.
- *
- * Exit codes: 0 success (query: OK), 1 query answered NOTFOUND,
- * 2 query answered TEMP, TIMEOUT or PERM, 3 the daemon cannot be reached
- * or broke the protocol, 64 usage error, 78 configuration error.
+ * Postfix does (one socketmap request) and prints the raw answer;
+ * "refresh" goes through the control socket; list, show, stats, dump and
+ * purge read the LMDB cache directly (ctl_cache.c), so they work whether
+ * the daemon runs or not.  Exit codes are in ctl.h.
  */
 #include "config.h"
 
@@ -27,47 +26,51 @@
 
 #include "answer.h"
 #include "bounds.h"
+#include "domain.h"
 #include "conf.h"
+#include "control.h"
+#include "ctl.h"
 #include "log.h"
 #include "netstring.h"
 #include "xmalloc.h"
 
-#define EXIT_NOTFOUND	1
-#define EXIT_ANSWER	2
-#define EXIT_DAEMON	3
-#define EXIT_USAGE	64
-#define EXIT_CONFIG	78
 
 #define CTL_TIMEOUT_MS	30000	/* DEC-11: the daemon answers within 30 s */
 
 static int	parse_port(const char *);
 static long	ms_left(const struct timespec *);
 
-struct ctl {
-	const char	*conf_path;
-	int		 conf_explicit;
-	const char	*socket;	/* -s, or from the config */
-	const char	*map;
-};
-
 struct ctl_cmd {
 	const char	*name;
 	const char	*args;
-	int		 nargs;
+	int		 minargs, maxargs;
 	int		(*fn)(struct ctl *, char **);
 	const char	*help;
 };
 
 static int	cmd_version(struct ctl *, char **);
 static int	cmd_query(struct ctl *, char **);
+static int	cmd_refresh(struct ctl *, char **);
 static int	ctl_connect(struct ctl *, char **);
 static int	read_reply(int, char *, size_t, size_t *, char **);
 static void	usage(void) __attribute__((__noreturn__));
 
 static const struct ctl_cmd ctl_cmds[] = {
-	{ "version", "", 0, cmd_version, "print the version" },
-	{ "query", "DOMAIN", 1, cmd_query,
+	{ "list", "", 0, 0, cmd_list,
+	    "cached domains: mode, id, expiry, source, last error" },
+	{ "show", "DOMAIN", 1, 1, cmd_show,
+	    "everything cached for DOMAIN, with the raw policy" },
+	{ "stats", "", 0, 0, cmd_stats,
+	    "entries by mode, expired, failing, size; daemon counters" },
+	{ "dump", "--json", 0, 1, cmd_dump,
+	    "every cached record as one JSON object per line" },
+	{ "purge", "DOMAIN|--all", 1, 1, cmd_purge,
+	    "forget DOMAIN, or everything" },
+	{ "refresh", "DOMAIN", 1, 1, cmd_refresh,
+	    "have the daemon fetch DOMAIN's policy now" },
+	{ "query", "DOMAIN", 1, 1, cmd_query,
 	    "ask the daemon as Postfix does and print the answer" },
+	{ "version", "", 0, 0, cmd_version, "print the version" },
 };
 #define NCMDS	(sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))
 
@@ -76,10 +79,10 @@ usage(void)
 {
 	size_t	i;
 
-	fprintf(stderr, "usage: mtasts-ctl [-f file] [-s socket] [-m map] "
-	    "command [args]\ncommands:\n");
+	fprintf(stderr, "usage: mtasts-ctl [-f file] [-d cachedir] "
+	    "[-s socket] [-m map] command [args]\ncommands:\n");
 	for (i = 0; i < NCMDS; i++)
-		fprintf(stderr, "  %-8s %-8s %s\n", ctl_cmds[i].name,
+		fprintf(stderr, "  %-8s %-13s %s\n", ctl_cmds[i].name,
 		    ctl_cmds[i].args, ctl_cmds[i].help);
 	exit(EXIT_USAGE);
 }
@@ -98,8 +101,7 @@ cmd_version(struct ctl *ctl, char **argv)
 static int
 ctl_connect(struct ctl *ctl, char **cause)
 {
-	struct conf_errors	 errs = { 0, NULL };
-	struct conf		*conf = NULL;
+	const struct conf	*conf;
 	struct sockaddr_storage	 ss;
 	struct sockaddr_un	*sun = (struct sockaddr_un *)&ss;
 	struct sockaddr_in	*sin = (struct sockaddr_in *)&ss;
@@ -111,18 +113,11 @@ ctl_connect(struct ctl *ctl, char **cause)
 	int			 fd, port;
 
 	if (target == NULL) {
-		conf = conf_load(ctl->conf_path, !ctl->conf_explicit, &errs);
-		if (conf == NULL) {
-			for (i = 0; i < errs.n; i++)
-				fprintf(stderr, "%s\n", errs.msg[i]);
-			conf_errors_clear(&errs);
-			exit(EXIT_CONFIG);
-		}
+		conf = ctl_conf(ctl);
 		for (i = 0; i < conf->nlisten; i++)
 			if (conf->listen[i].type == CONF_LISTEN_UNIX)
 				break;
 		if (i == conf->nlisten) {
-			conf_free(conf);
 			xasprintf(cause, "no unix listener configured; use -s");
 			return -1;
 		}
@@ -179,7 +174,6 @@ ctl_connect(struct ctl *ctl, char **cause)
 			close(fd);
 		fd = -1;
 	}
-	conf_free(conf);
 	return fd;
 }
 
@@ -273,6 +267,8 @@ cmd_query(struct ctl *ctl, char **argv)
 	rlen = (size_t)xasprintf(&req, "%s %s", ctl->map, argv[0]);
 	if (rlen > SOCKMAP_REQUEST_MAX) {
 		fprintf(stderr, "mtasts-ctl: key too long\n");
+		free(req);
+		close(fd);
 		return EXIT_USAGE;
 	}
 	hlen = netstring_header(hdr, rlen);
@@ -298,20 +294,128 @@ cmd_query(struct ctl *ctl, char **argv)
 	return EXIT_ANSWER;
 }
 
+const struct conf *
+ctl_conf(struct ctl *ctl)
+{
+	struct conf_errors	errs = { 0, NULL };
+	size_t			i;
+
+	if (ctl->conf != NULL)
+		return ctl->conf;
+	ctl->conf = conf_load(ctl->conf_path, !ctl->conf_explicit, &errs);
+	if (ctl->conf == NULL) {
+		for (i = 0; i < errs.n; i++)
+			fprintf(stderr, "%s\n", errs.msg[i]);
+		conf_errors_clear(&errs);
+		exit(EXIT_CONFIG);
+	}
+	return ctl->conf;
+}
+
+int
+ctl_control(struct ctl *ctl, const char *request, char *buf, size_t size,
+    int quiet)
+{
+	const struct conf	*conf = ctl_conf(ctl);
+	struct sockaddr_un	 sun;
+	struct pollfd		 pfd;
+	struct timespec		 deadline;
+	size_t			 have = 0;
+	ssize_t			 n;
+	char			 line[CONTROL_LINE_MAX];
+	int			 fd, len;
+
+	if (*conf->control_socket == '\0') {
+		if (!quiet)
+			fprintf(stderr, "mtasts-ctl: control_socket is empty "
+			    "in %s\n", conf->file);
+		return EXIT_DAEMON;
+	}
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(conf->control_socket) >= sizeof(sun.sun_path))
+		return EXIT_CONFIG;
+	memcpy(sun.sun_path, conf->control_socket,
+	    strlen(conf->control_socket) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		int e = errno;
+
+		if (!quiet)
+			fprintf(stderr, "mtasts-ctl: %s: %s%s\n",
+			    conf->control_socket, strerror(e),
+			    e == ENOENT || e == ECONNREFUSED ?
+			    " (is mtastsd running?)" : "");
+		if (fd != -1)
+			close(fd);
+		return e == EACCES ? EXIT_DENIED : EXIT_DAEMON;
+	}
+	len = snprintf(line, sizeof(line), CONTROL_MAGIC " %s\n", request);
+	if (len < 0 || (size_t)len >= sizeof(line)) {
+		close(fd);
+		return EXIT_USAGE;
+	}
+	/* A refusal may already be waiting: read even if this fails. */
+	(void)write(fd, line, (size_t)len);
+	/* A refresh may take a whole lookup_deadline; allow for it. */
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += 90;
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while (have < size - 1) {
+		if (poll(&pfd, 1, (int)ms_left(&deadline)) != 1 ||
+		    (n = read(fd, buf + have, size - 1 - have)) <= 0)
+			break;
+		have += (size_t)n;
+		if (memchr(buf, '\n', have) != NULL)
+			break;
+	}
+	close(fd);
+	buf[have] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (have == 0) {
+		if (!quiet)
+			fprintf(stderr, "mtasts-ctl: no answer on %s\n",
+			    conf->control_socket);
+		return EXIT_DAEMON;
+	}
+	return 0;
+}
+
+static int
+cmd_refresh(struct ctl *ctl, char **argv)
+{
+	char	request[DOMAIN_MAX * 4 + 16], reply[CONTROL_LINE_MAX];
+	int	rc;
+
+	snprintf(request, sizeof(request), "refresh %s", argv[0]);
+	if ((rc = ctl_control(ctl, request, reply, sizeof(reply), 0)) != 0)
+		return rc;
+	printf("%s\n", reply);
+	if (strncmp(reply, "OK ", 3) == 0)
+		return 0;
+	if (strstr(reply, "permission denied") != NULL)
+		return EXIT_DENIED;
+	return EXIT_ANSWER;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct ctl	 ctl;
 	size_t		 i;
-	int		 ch;
+	int		 ch, rc;
 
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.conf_path = MTASTSD_CONF_FILE;
 	ctl.map = ANSWER_MAP_POSTFIX;
 	log_init(1, 0, "mtasts-ctl");
 	signal(SIGPIPE, SIG_IGN);	/* a daemon going away is an error */
-	while ((ch = getopt(argc, argv, "f:m:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "+d:f:m:s:")) != -1) {
 		switch (ch) {
+		case 'd':
+			ctl.cache_dir = optarg;
+			break;
 		case 'f':
 			ctl.conf_path = optarg;
 			ctl.conf_explicit = 1;
@@ -333,9 +437,12 @@ main(int argc, char *argv[])
 	for (i = 0; i < NCMDS; i++) {
 		if (strcmp(argv[0], ctl_cmds[i].name) != 0)
 			continue;
-		if (argc - 1 != ctl_cmds[i].nargs)
+		if (argc - 1 < ctl_cmds[i].minargs ||
+		    argc - 1 > ctl_cmds[i].maxargs)
 			usage();
-		return ctl_cmds[i].fn(&ctl, argv + 1);
+		rc = ctl_cmds[i].fn(&ctl, argv + 1);
+		conf_free(ctl.conf);
+		return rc;
 	}
 	fprintf(stderr, "mtasts-ctl: unknown command \"%s\"\n", argv[0]);
 	usage();
