@@ -18,7 +18,7 @@ BUILD="build-essential autoconf automake pkgconf
 RUNTIME="dns-root-data ca-certificates"
 # Tests: Postfix's own client, real DNS and HTTPS servers, namespaces,
 # clang for the libFuzzer targets.
-TEST="postfix nsd unbound ldnsutils bind9-dnsutils nginx-light
+TEST="postfix nsd unbound ldnsutils bind9-dnsutils nginx-light curl
 	iproute2 openssl lmdb-utils clang libclang-rt-14-dev"
 
 # Postfix must not ask questions, nor configure itself.
