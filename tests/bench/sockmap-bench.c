@@ -3,11 +3,13 @@
  *
  * Opens C persistent connections and keeps exactly one request in flight
  * on each, as Postfix's smtp(8) processes do.  Keys are drawn at random
- * from a file (one per line) or fixed with -K.  Reports lookups/s, p50 and
- * p99 latency, and, given the server's PID, its CPU time per lookup from
- * /proc/PID/stat (utime + stime).
+ * from a file (one per line) or fixed with -K; with -o each key of the
+ * file is asked exactly once, in order, and the run ends when all are
+ * answered (wall time reported).  Reports lookups/s, p50 and p99 latency,
+ * and, given the server's PID, its CPU time per lookup from /proc/PID/stat
+ * (utime + stime).
  *
- *   sockmap-bench -s SOCKET [-c CONNS] [-d SECONDS] [-w WARMUP]
+ *   sockmap-bench -s SOCKET [-c CONNS] [-d SECONDS] [-w WARMUP] [-o]
  *       [-m MAP] (-K KEY | -k KEYFILE) [-p PID] [-l LABEL]
  */
 #include "config.h"
@@ -27,7 +29,8 @@
 #include "bounds.h"
 #include "netstring.h"
 
-#define HIST_US		200000		/* 1 us buckets up to 200 ms */
+#define HIST_US		100000		/* 1 us buckets up to 100 ms */
+#define HIST_MS		60000		/* then 1 ms buckets up to 60 s */
 #define MAX_CONNS	1024
 
 struct bconn {
@@ -41,8 +44,10 @@ static char		**keys;
 static size_t		  nkeys;
 static const char	 *map = "postfix";
 static uint64_t		  rng = 88172645463325252ULL;
-static uint32_t		  hist[HIST_US + 1];
+static uint32_t		  hist[HIST_US + HIST_MS + 1];
 static uint64_t		  done, errors;
+static int		  once;		/* -o: each key once, in order */
+static size_t		  next_key;
 
 static uint64_t
 now_ns(void)
@@ -91,7 +96,16 @@ send_req(struct bconn *c)
 	char	 req[SOCKMAP_REQUEST_MAX + 32];
 	char	 hdr[NETSTRING_HEADER_MAX];
 	size_t	 plen, h;
-	const char *key = keys[nkeys == 1 ? 0 : xorshift() % nkeys];
+	const char *key;
+
+	if (once) {
+		if (next_key == nkeys) {
+			c->sent_ns = 0;		/* idle from now on */
+			return;
+		}
+		key = keys[next_key++];
+	} else
+		key = keys[nkeys == 1 ? 0 : xorshift() % nkeys];
 
 	plen = (size_t)snprintf(req + 16, sizeof(req) - 17, "%s %s", map, key);
 	h = netstring_header(hdr, plen);
@@ -153,18 +167,30 @@ load_keys(const char *file, const char *key)
 	}
 }
 
+static void
+hist_add(uint64_t us)
+{
+	if (us < HIST_US)
+		hist[us]++;
+	else if (us / 1000 < HIST_MS)
+		hist[HIST_US + us / 1000]++;
+	else
+		hist[HIST_US + HIST_MS]++;
+}
+
+/* The q-quantile in microseconds (ms resolution above 100 ms). */
 static uint64_t
 percentile(double q)
 {
 	uint64_t	want = (uint64_t)((double)done * q), seen = 0;
 	size_t		i;
 
-	for (i = 0; i <= HIST_US; i++) {
+	for (i = 0; i <= HIST_US + HIST_MS; i++) {
 		seen += hist[i];
 		if (seen > want)
-			return i;
+			return i < HIST_US ? i : (i - HIST_US) * 1000;
 	}
-	return HIST_US;
+	return (uint64_t)HIST_MS * 1000;
 }
 
 /* Run for ns nanoseconds; count only if measuring. */
@@ -178,7 +204,7 @@ run(int ep, struct bconn *conns, uint64_t ns, int measuring)
 	ssize_t			 n;
 	int			 i, k;
 
-	while ((t = now_ns()) < end) {
+	while ((t = now_ns()) < end && !(once && measuring && done == nkeys)) {
 		k = epoll_wait(ep, evs, MAX_CONNS, 100);
 		for (i = 0; i < k; i++) {
 			struct bconn *c = evs[i].data.ptr;
@@ -194,7 +220,7 @@ run(int ep, struct bconn *conns, uint64_t ns, int measuring)
 				continue;
 			if (measuring) {
 				us = (now_ns() - c->sent_ns) / 1000;
-				hist[us > HIST_US ? HIST_US : us]++;
+				hist_add(us);
 				done++;
 				if (plen < 3 || (memcmp(payload, "OK ", 3) &&
 				    memcmp(payload, "NOTFOUND ", 9)))
@@ -219,7 +245,7 @@ main(int argc, char *argv[])
 	long			 pid = 0;
 	int			 ch, nconn = 1, ep, i;
 
-	while ((ch = getopt(argc, argv, "c:d:k:K:l:m:p:s:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:d:k:K:l:m:op:s:w:")) != -1) {
 		switch (ch) {
 		case 'c': nconn = atoi(optarg); break;
 		case 'd': secs = atof(optarg); break;
@@ -227,6 +253,7 @@ main(int argc, char *argv[])
 		case 'K': key = optarg; break;
 		case 'l': label = optarg; break;
 		case 'm': map = optarg; break;
+		case 'o': once = 1; break;
 		case 'p': pid = atol(optarg); break;
 		case 's': sock = optarg; break;
 		case 'w': warm = atof(optarg); break;
@@ -247,23 +274,41 @@ main(int argc, char *argv[])
 		ev.events = EPOLLIN;
 		ev.data.ptr = &conns[i];
 		epoll_ctl(ep, EPOLL_CTL_ADD, conns[i].fd, &ev);
+	}
+	t0 = now_ns();
+	for (i = 0; i < nconn; i++)
 		send_req(&conns[i]);
+	/* -o measures everything: no warm-up, no time limit but -d. */
+	if (once) {
+		warm = 0;
+		if (secs < 600)
+			secs = 600;
 	}
 	run(ep, conns, (uint64_t)(warm * 1e9), 0);
 	if (pid)
 		cpu0 = proc_cpu(pid);
-	t0 = now_ns();
+	if (!once)
+		t0 = now_ns();
 	run(ep, conns, (uint64_t)(secs * 1e9), 1);
 	t1 = now_ns();
 	if (pid)
 		cpu1 = proc_cpu(pid);
 
-	printf("%-10s conns=%-3d lookups/s=%-8.0f p50_us=%-5llu p99_us=%-5llu "
-	    "cpu_us_per_lookup=%.2f errors=%llu\n", label, nconn,
-	    (double)done / ((double)(t1 - t0) / 1e9),
-	    (unsigned long long)percentile(0.50),
-	    (unsigned long long)percentile(0.99),
-	    pid ? (cpu1 - cpu0) * 1e6 / (double)done : -1.0,
-	    (unsigned long long)errors);
+	if (once)
+		printf("%-10s conns=%-3d lookups=%llu wall_ms=%.0f "
+		    "server_cpu_ms=%.0f p50_us=%llu p99_us=%llu errors=%llu\n",
+		    label, nconn, (unsigned long long)done,
+		    (double)(t1 - t0) / 1e6, pid ? (cpu1 - cpu0) * 1e3 : -1.0,
+		    (unsigned long long)percentile(0.50),
+		    (unsigned long long)percentile(0.99),
+		    (unsigned long long)errors);
+	else
+		printf("%-10s conns=%-3d lookups/s=%-8.0f p50_us=%-5llu "
+		    "p99_us=%-5llu cpu_us_per_lookup=%.2f errors=%llu\n",
+		    label, nconn, (double)done / ((double)(t1 - t0) / 1e9),
+		    (unsigned long long)percentile(0.50),
+		    (unsigned long long)percentile(0.99),
+		    pid ? (cpu1 - cpu0) * 1e6 / (double)done : -1.0,
+		    (unsigned long long)errors);
 	return errors ? 1 : 0;
 }
