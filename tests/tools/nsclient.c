@@ -25,6 +25,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,8 @@ main(int argc, char *argv[])
 		fprintf(stderr, "usage: nsclient SOCKET STEP...\n");
 		return 2;
 	}
+	/* A server that closes on us is a result to print, not a signal. */
+	signal(SIGPIPE, SIG_IGN);
 	if ((fd = nsc_connect(argv[1])) == -1) {
 		printf("ERROR connect %s: %s\n", argv[1], strerror(errno));
 		return 1;
@@ -164,7 +167,11 @@ main(int argc, char *argv[])
 			h = netstring_header(hdr, n);
 			if (send_all(fd, hdr, h) == -1 ||
 			    send_all(fd, argv[i] + 2, n) == -1 ||
-			    send_all(fd, ",", 1) == -1 || read_one(fd) == -1)
+			    send_all(fd, ",", 1) == -1) {
+				printf("ERROR write: %s\n", strerror(errno));
+				return 1;
+			}
+			if (read_one(fd) == -1)
 				return 1;
 		} else if (strncmp(argv[i], "raw:", 4) == 0) {
 			buf = malloc(strlen(argv[i]) + 1);
