@@ -376,6 +376,14 @@ expect_match "...and lists the cached domains" "^enforce.test +enforce" \
 out=$(in_ns "${CTL[@]}" show enforce.test); rc=$?
 expect_match "show works with the daemon stopped" "^0:domain: +enforce" \
     "$rc:$out"
+out=$(in_ns "${CTL[@]}" stats); rc=$?
+expect_match "stats works with the daemon stopped" \
+    "^0:entries: +[1-9]" "$rc:$out"
+expect_match "...and says the daemon is not running" \
+    "daemon: +not running" "$out"
+out=$(in_ns "${CTL[@]}" dump --json); rc=$?
+expect_eq "dump --json works with the daemon stopped" 0 "$rc"
+expect_match "...and has the records" '^\{"domain":"enforce.test"' "$out"
 out=$(in_ns "${CTL[@]}" purge none.test); rc=$?
 expect_eq "purge works with the daemon stopped" "0:purged none.test" \
     "$rc:$out"
