@@ -262,6 +262,13 @@ rules_refresh_due(const struct record *rec, int64_t now, int64_t jitter,
 	/* Asked for within refresh_idle: now - last_asked < refresh_idle. */
 	if (reached(now, rec->last_asked, conf->refresh_idle))
 		return 0;
+	/*
+	 * ...and since the policy was fetched: a policy in use is refreshed,
+	 * one nobody asked for again is not fetched over and over (a short
+	 * max_age would otherwise poll for a month).
+	 */
+	if (rec->last_asked < rec->fetched)
+		return 0;
 	if (now < rec->next_fetch)
 		return 0;
 	/* max_age <= 2^32, so 3 * max_age cannot overflow. */

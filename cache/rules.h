@@ -111,7 +111,8 @@ int	rules_fetch_alert(const struct record *rec, int64_t now);
 
 /*
  * STS-CACHE-7: refresh this record in the background now?  Yes for a fresh
- * policy asked for within refresh_idle, fetched at least
+ * policy asked for within refresh_idle and since it was fetched, fetched at
+ * least
  * min(3/4 max_age, refresh_max) ago less jitter, and not in backoff.
  * jitter (seconds, >= 0) spreads refreshes of many domains: it brings the
  * due time forward by at most a quarter of that age, and touches nothing
