@@ -15,6 +15,12 @@
  *   flood:N:P   send P as N frames in one go, reading nothing
  *   sleep:MS    pause
  * Replies print as "REPLY <payload>"; errors as "ERROR <what>" (exit 1).
+ *
+ *   nsclient -n N SOCKET PAYLOAD
+ *
+ * opens N connections, sends PAYLOAD as one netstring on each before
+ * reading anything, so that the N requests are really simultaneous, then
+ * prints each connection's reply.
  */
 #include "config.h"
 
@@ -143,6 +149,41 @@ unescape(const char *in, char *out)
 	return o;
 }
 
+/* N simultaneous requests on N connections. */
+static int
+storm(const char *sock, int n, const char *payload)
+{
+	char	 hdr[NETSTRING_HEADER_MAX];
+	size_t	 plen = strlen(payload), h;
+	int	*fds, i, rc = 0;
+
+	if (n < 1 || (fds = calloc((size_t)n, sizeof(*fds))) == NULL)
+		return 2;
+	for (i = 0; i < n; i++) {
+		if ((fds[i] = nsc_connect(sock)) == -1) {
+			printf("ERROR connect %s: %s\n", sock, strerror(errno));
+			return 1;
+		}
+	}
+	h = netstring_header(hdr, plen);
+	for (i = 0; i < n; i++) {
+		if (send_all(fds[i], hdr, h) == -1 ||
+		    send_all(fds[i], payload, plen) == -1 ||
+		    send_all(fds[i], ",", 1) == -1) {
+			printf("ERROR write: %s\n", strerror(errno));
+			return 1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		rlen = 0;
+		if (read_one(fds[i]) == -1)
+			rc = 1;
+		close(fds[i]);
+	}
+	free(fds);
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -157,6 +198,11 @@ main(int argc, char *argv[])
 	}
 	/* A server that closes on us is a result to print, not a signal. */
 	signal(SIGPIPE, SIG_IGN);
+	if (strcmp(argv[1], "-n") == 0) {
+		if (argc != 5)
+			return 2;
+		return storm(argv[3], atoi(argv[2]), argv[4]);
+	}
 	if ((fd = nsc_connect(argv[1])) == -1) {
 		printf("ERROR connect %s: %s\n", argv[1], strerror(errno));
 		return 1;
