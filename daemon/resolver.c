@@ -1,5 +1,6 @@
 /*
- * resolver.c: TXT, A/AAAA and MX lookups through getdns in stub mode.
+ * resolver.c: TXT, A/AAAA, MX, TLSA and probe lookups through getdns in
+ * stub mode.
  *
  * Step 6 of a lookup (STYLE.md §2).  Each query is one getdns transaction
  * (two for addresses) on the daemon's event_base.  The getdns callback only
@@ -7,7 +8,8 @@
  * callback then runs from an event of our own, so it never runs inside
  * getdns (which forbids destroying a context there) and never before
  * resolver_txt() and friends return, even when getdns answers at once.
- * Outcomes come from each reply's rcode (stack-notes §2.3).  Never recurse,
+ * Outcomes come from each reply's rcode (stack-notes §2.3); DNSSEC status
+ * is the upstream's AD bit, never getdns's own validation.  Never recurse,
  * never fetch trust anchors.
  */
 #include "config.h"
@@ -15,6 +17,7 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <netinet/in.h>
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -32,6 +35,8 @@
 #define WIRE_NAME_MAX	255	/* RFC 1035 §3.1 */
 #define RCODE_NXDOMAIN	3
 #define GUARD_MS	1000	/* past the timeout: getdns lost the query */
+#define TTL_NONE	UINT32_MAX	/* no RR seen yet */
+#define TTL_MAX		INT32_MAX	/* RFC 2181 §8: larger means 0 */
 
 /*
  * getdns keeps zero-config DNSSEC state in its "appdata" directory and
@@ -47,7 +52,9 @@
 enum rq_kind {
 	RQ_TXT,
 	RQ_ADDR,
-	RQ_MX
+	RQ_MX,
+	RQ_TLSA,
+	RQ_PROBE
 };
 
 /* One getdns transaction of a query. */
@@ -57,6 +64,8 @@ struct rq_tx {
 	uint16_t		 type;
 	int			 pending;	/* getdns still owns it */
 	enum resolver_status	 status;
+	int			 secure;	/* AD, on an answer only */
+	uint32_t		 ttl;		/* smallest, or TTL_NONE */
 };
 
 struct resolver_query {
@@ -67,6 +76,8 @@ struct resolver_query {
 		resolver_txt_cb		 txt;
 		resolver_addr_cb	 addr;
 		resolver_mx_cb		 mx;
+		resolver_tlsa_cb	 tlsa;
+		resolver_probe_cb	 probe;
 	}				 cb;
 	void				*arg;
 	struct event			*done;		/* callback; guard */
@@ -79,9 +90,12 @@ struct resolver_query {
 		struct resolver_txt	 txt;
 		struct resolver_addr	 addr;
 		struct resolver_mx	 mx;
+		struct resolver_tlsa	 tlsa;
+		struct resolver_probe	 probe;
 	}				 res;
 	struct sts_rdata		*txt_rrs;
 	char				*txt_buf;
+	uint8_t				*tlsa_buf;
 	struct resolver_sockaddr	 got[2][RESOLVER_ADDR_MAX];
 	size_t				 ngot[2];
 };
@@ -105,18 +119,29 @@ static void		 on_getdns(getdns_context *, getdns_callback_type_t,
 			    getdns_dict *, void *, getdns_transaction_t);
 static enum resolver_status reply_get(getdns_callback_type_t, getdns_dict *,
 			    getdns_dict **);
-static getdns_list	*answers_at_end(getdns_dict *, getdns_bindata **,
-			    int *);
+static void		 reply_take(struct rq_tx *, getdns_dict *);
+static getdns_list	*answers_at_end(getdns_dict *, struct rq_tx *,
+			    getdns_bindata **, int *);
 static int		 rr_is(getdns_dict *, uint16_t, const getdns_bindata *);
-static void		 txt_collect(struct resolver_query *, getdns_dict *);
-static void		 addr_collect(struct resolver_query *, struct rq_tx *,
-			    getdns_dict *);
-static void		 mx_collect(struct resolver_query *, getdns_dict *);
+static void		 ttl_note(struct rq_tx *, getdns_dict *);
+static void		 ttl_negative(struct rq_tx *, getdns_dict *);
+static uint32_t		 ttl_of(const struct rq_tx *);
+static void		 txt_collect(struct rq_tx *, getdns_list *,
+			    const getdns_bindata *, int);
+static void		 addr_collect(struct rq_tx *, getdns_list *,
+			    const getdns_bindata *, int);
+static void		 mx_collect(struct rq_tx *, getdns_list *,
+			    const getdns_bindata *);
+static void		 tlsa_collect(struct rq_tx *, getdns_list *,
+			    const getdns_bindata *);
+static void		 probe_collect(struct rq_tx *, getdns_list *,
+			    const getdns_bindata *);
 static void		 addr_merge(struct resolver_query *);
 static int		 wire_valid(const getdns_bindata *);
 static int		 wire_eq(const getdns_bindata *,
 			    const getdns_bindata *);
 static int		 wire_text(const getdns_bindata *, char *, size_t);
+static int		 addr_is_loopback(const getdns_bindata *);
 
 /* getdns wants these as writable bindata. */
 static uint8_t	type_ipv4[] = { 'I', 'P', 'v', '4' };
@@ -172,6 +197,19 @@ resolver_new(struct event_base *base, const struct conf_addr *ups,
 	what = "append_name";
 	if ((rv = getdns_context_set_append_name(ctx,
 	    GETDNS_APPEND_NAME_NEVER)) != GETDNS_RETURN_GOOD)
+		goto fail;
+	/*
+	 * DNSSEC: ask for the RRSIGs (DO) so that a validating upstream
+	 * validates and tells us with AD, as Postfix does.  We pass no
+	 * DNSSEC extension: getdns 1.6 would then validate by itself and
+	 * send CD=1, and a validating upstream would hand back bogus data
+	 * instead of SERVFAIL.  Without one getdns leaves CD clear (it sets
+	 * it only for its own validation or from a "header" dict, which we
+	 * never give).  The unit test checks every query's flags.
+	 */
+	what = "EDNS DO bit";
+	if ((rv = getdns_context_set_edns_do_bit(ctx, 1)) !=
+	    GETDNS_RETURN_GOOD)
 		goto fail;
 	what = "transport";
 	if ((rv = getdns_context_set_dns_transport(ctx,
@@ -336,6 +374,71 @@ resolver_mx(struct resolver *r, const char *name, resolver_mx_cb cb,
 	return q;
 }
 
+struct resolver_query *
+resolver_tlsa(struct resolver *r, const char *name, resolver_tlsa_cb cb,
+    void *arg)
+{
+	static const uint16_t	 types[] = { GETDNS_RRTYPE_TLSA };
+	struct resolver_query	*q;
+
+	if ((q = query_start(r, RQ_TLSA, name, types, 1)) != NULL) {
+		q->cb.tlsa = cb;
+		q->arg = arg;
+	}
+	return q;
+}
+
+struct resolver_query *
+resolver_probe(struct resolver *r, const char *name, uint16_t type,
+    resolver_probe_cb cb, void *arg)
+{
+	struct resolver_query	*q;
+
+	if ((q = query_start(r, RQ_PROBE, name, &type, 1)) != NULL) {
+		q->cb.probe = cb;
+		q->arg = arg;
+	}
+	return q;
+}
+
+/*
+ * DANE-4: read the upstreams back from getdns, so that those it took
+ * from /etc/resolv.conf count as well as ours.
+ */
+int
+resolver_loopback(const struct resolver *r)
+{
+	getdns_list	*list = NULL;
+	getdns_dict	*d;
+	getdns_bindata	*a;
+	size_t		 n = 0, i;
+	int		 all = 1;
+
+	if (getdns_context_get_upstream_recursive_servers(r->ctx, &list) !=
+	    GETDNS_RETURN_GOOD || list == NULL)
+		return 0;
+	if (getdns_list_get_length(list, &n) != GETDNS_RETURN_GOOD)
+		n = 0;
+	for (i = 0; i < n && all; i++)
+		if (getdns_list_get_dict(list, i, &d) != GETDNS_RETURN_GOOD ||
+		    getdns_dict_get_bindata(d, "address_data", &a) !=
+		    GETDNS_RETURN_GOOD || !addr_is_loopback(a))
+			all = 0;
+	getdns_list_destroy(list);
+	return n > 0 && all;
+}
+
+/* 127.0.0.0/8 or ::1, in network order. */
+static int
+addr_is_loopback(const getdns_bindata *a)
+{
+	if (a->size == 4)
+		return a->data[0] == 127;
+	if (a->size == 16)
+		return memcmp(a->data, &in6addr_loopback, 16) == 0;
+	return 0;
+}
+
 /*
  * Every transaction is marked pending before the first starts: getdns may
  * call back from inside getdns_general(), and the query must not look
@@ -365,6 +468,7 @@ query_start(struct resolver *r, enum rq_kind kind, const char *name,
 		q->tx[i].q = q;
 		q->tx[i].type = types[i];
 		q->tx[i].pending = 1;
+		q->tx[i].ttl = TTL_NONE;
 	}
 	for (i = 0; i < ntypes; i++) {
 		rv = getdns_general(r->ctx, name, types[i], NULL, &q->tx[i],
@@ -409,6 +513,7 @@ query_free(struct resolver_query *q)
 	event_free(q->done);
 	xfree(q->txt_rrs);
 	xfree(q->txt_buf);
+	xfree(q->tlsa_buf);
 	xfree(q);
 }
 
@@ -431,19 +536,8 @@ on_getdns(getdns_context *ctx, getdns_callback_type_t cbt,
 	q = tx->q;
 	tx->pending = 0;
 	tx->status = reply_get(cbt, resp, &reply);
-	if (reply != NULL) {
-		switch (q->kind) {
-		case RQ_TXT:
-			txt_collect(q, reply);
-			break;
-		case RQ_ADDR:
-			addr_collect(q, tx, reply);
-			break;
-		case RQ_MX:
-			mx_collect(q, reply);
-			break;
-		}
-	}
+	if (reply != NULL)
+		reply_take(tx, reply);
 	getdns_dict_destroy(resp);
 	if (--q->npending == 0)
 		event_active(q->done, EV_TIMEOUT, 1);
@@ -481,7 +575,20 @@ query_done(evutil_socket_t fd, short what, void *arg)
 		break;
 	case RQ_MX:
 		q->res.mx.status = q->tx[0].status;
+		q->res.mx.secure = q->tx[0].secure;
+		q->res.mx.ttl = ttl_of(&q->tx[0]);
 		q->cb.mx(&q->res.mx, q->arg);
+		break;
+	case RQ_TLSA:
+		q->res.tlsa.status = q->tx[0].status;
+		q->res.tlsa.secure = q->tx[0].secure;
+		q->res.tlsa.ttl = ttl_of(&q->tx[0]);
+		q->cb.tlsa(&q->res.tlsa, q->arg);
+		break;
+	case RQ_PROBE:
+		q->res.probe.status = q->tx[0].status;
+		q->res.probe.secure = q->tx[0].secure;
+		q->cb.probe(&q->res.probe, q->arg);
 		break;
 	}
 	query_free(q);
@@ -489,7 +596,8 @@ query_done(evutil_socket_t fd, short what, void *arg)
 
 /*
  * The status of one transaction.  For NOERROR, returns RESOLVER_OK with
- * *replyp set; the collector then decides between OK and NODATA.
+ * *replyp set; the collector then decides between OK and NODATA.  For
+ * NXDOMAIN *replyp is set too: a validated absence has AD and a TTL.
  */
 static enum resolver_status
 reply_get(getdns_callback_type_t cbt, getdns_dict *resp, getdns_dict **replyp)
@@ -519,21 +627,75 @@ reply_get(getdns_callback_type_t cbt, getdns_dict *resp, getdns_dict **replyp)
 	if (getdns_dict_get_int(reply, "/header/rcode", &rcode) !=
 	    GETDNS_RETURN_GOOD)
 		return RESOLVER_SERVFAIL;
-	if (rcode == RCODE_NXDOMAIN)
-		return RESOLVER_NXDOMAIN;
-	if (rcode != 0)
+	if (rcode != 0 && rcode != RCODE_NXDOMAIN)
 		return RESOLVER_SERVFAIL;
 	*replyp = reply;
-	return RESOLVER_OK;
+	return rcode == RCODE_NXDOMAIN ? RESOLVER_NXDOMAIN : RESOLVER_OK;
+}
+
+/*
+ * Copy what the query needs out of a NOERROR or NXDOMAIN reply: the
+ * records, AD, the TTL.  AD is kept only with an answer, positive or
+ * negative: a SERVFAIL (bogus) is never secure (DANE-2).  RFC 2308 §5: a
+ * negative answer lives as long as its SOA says.
+ */
+static void
+reply_take(struct rq_tx *tx, getdns_dict *reply)
+{
+	struct resolver_query	*q = tx->q;
+	getdns_list		*ans;
+	getdns_bindata		*end;
+	uint32_t		 ad;
+	int			 followed;
+
+	ans = answers_at_end(reply, tx, &end, &followed);
+	if (ans == NULL) {
+		/* Unusable; an NXDOMAIN stays one, as before. */
+		if (tx->status == RESOLVER_OK)
+			tx->status = RESOLVER_SERVFAIL;
+	} else if (tx->status == RESOLVER_OK) {
+		switch (q->kind) {
+		case RQ_TXT:
+			txt_collect(tx, ans, end, followed);
+			break;
+		case RQ_ADDR:
+			addr_collect(tx, ans, end, followed);
+			break;
+		case RQ_MX:
+			mx_collect(tx, ans, end);
+			break;
+		case RQ_TLSA:
+			tlsa_collect(tx, ans, end);
+			break;
+		case RQ_PROBE:
+			probe_collect(tx, ans, end);
+			break;
+		}
+	}
+	switch (tx->status) {
+	case RESOLVER_OK:
+		break;
+	case RESOLVER_NODATA:
+	case RESOLVER_NXDOMAIN:
+		ttl_negative(tx, reply);
+		break;
+	default:
+		tx->ttl = TTL_NONE;
+		return;
+	}
+	tx->secure = getdns_dict_get_int(reply, "/header/ad", &ad) ==
+	    GETDNS_RETURN_GOOD && ad == 1;
 }
 
 /*
  * The answer section and the name at the end of the CNAME chain that
- * starts at the question name.  *followed is set if a CNAME was taken.
- * Returns NULL if the reply is unusable.
+ * starts at the question name (no chain when CNAME itself is asked).
+ * *followed is set if a CNAME was taken, and the TTLs of those taken go
+ * into tx.  Returns NULL if the reply is unusable.
  */
 static getdns_list *
-answers_at_end(getdns_dict *reply, getdns_bindata **endp, int *followed)
+answers_at_end(getdns_dict *reply, struct rq_tx *tx, getdns_bindata **endp,
+    int *followed)
 {
 	getdns_list	*ans;
 	getdns_dict	*rr;
@@ -547,7 +709,8 @@ answers_at_end(getdns_dict *reply, getdns_bindata **endp, int *followed)
 	    GETDNS_RETURN_GOOD ||
 	    getdns_list_get_length(ans, &n) != GETDNS_RETURN_GOOD)
 		return NULL;
-	for (hops = 0; hops < CHAIN_MAX; hops++) {
+	for (hops = 0; hops < CHAIN_MAX && tx->type != GETDNS_RRTYPE_CNAME;
+	    hops++) {
 		for (i = 0; i < n; i++) {
 			if (getdns_list_get_dict(ans, i, &rr) !=
 			    GETDNS_RETURN_GOOD ||
@@ -560,6 +723,7 @@ answers_at_end(getdns_dict *reply, getdns_bindata **endp, int *followed)
 		}
 		if (i == n)
 			break;
+		ttl_note(tx, rr);
 		cur = target;
 		*followed = 1;
 	}
@@ -582,26 +746,79 @@ rr_is(getdns_dict *rr, uint16_t type, const getdns_bindata *name)
 	    wire_eq(owner, name);
 }
 
+/* Keep the smallest TTL of the RRs used. */
+static void
+ttl_note(struct rq_tx *tx, getdns_dict *rr)
+{
+	uint32_t	ttl;
+
+	if (getdns_dict_get_int(rr, "ttl", &ttl) != GETDNS_RETURN_GOOD ||
+	    ttl > TTL_MAX)
+		ttl = 0;
+	if (tx->ttl == TTL_NONE || ttl < tx->ttl)
+		tx->ttl = ttl;
+}
+
+/*
+ * RFC 2308 §5: a negative answer's TTL is the smaller of the SOA's own
+ * TTL and its MINIMUM field.  Without an SOA it is not to be kept: 0.
+ */
+static void
+ttl_negative(struct rq_tx *tx, getdns_dict *reply)
+{
+	getdns_list	*auth;
+	getdns_dict	*rr;
+	uint32_t	 t, c, min, neg = TTL_NONE;
+	size_t		 n, i;
+
+	if (getdns_dict_get_list(reply, "authority", &auth) !=
+	    GETDNS_RETURN_GOOD ||
+	    getdns_list_get_length(auth, &n) != GETDNS_RETURN_GOOD)
+		n = 0;
+	for (i = 0; i < n; i++) {
+		if (getdns_list_get_dict(auth, i, &rr) != GETDNS_RETURN_GOOD ||
+		    getdns_dict_get_int(rr, "type", &t) != GETDNS_RETURN_GOOD ||
+		    t != GETDNS_RRTYPE_SOA ||
+		    getdns_dict_get_int(rr, "class", &c) !=
+		    GETDNS_RETURN_GOOD || c != GETDNS_RRCLASS_IN)
+			continue;
+		if (getdns_dict_get_int(rr, "/rdata/minimum", &min) !=
+		    GETDNS_RETURN_GOOD || min > TTL_MAX)
+			min = 0;
+		if (neg == TTL_NONE || min < neg)
+			neg = min;
+		ttl_note(tx, rr);
+	}
+	if (neg == TTL_NONE)
+		neg = 0;
+	if (tx->ttl == TTL_NONE || neg < tx->ttl)
+		tx->ttl = neg;
+}
+
+static uint32_t
+ttl_of(const struct rq_tx *tx)
+{
+	return tx->ttl == TTL_NONE ? 0 : tx->ttl;
+}
+
 /*
  * STS-REC-2: an RR's character-strings are joined without separator.
  * Each RR keeps at most STS_TXT_MAX + 1 bytes, so that an RR that is too
  * long still looks too long to sts_txt_select().
  */
 static void
-txt_collect(struct resolver_query *q, getdns_dict *reply)
+txt_collect(struct rq_tx *tx, getdns_list *ans, const getdns_bindata *end,
+    int followed)
 {
+	struct resolver_query	*q = tx->q;
 	struct resolver_txt	*res = &q->res.txt;
-	getdns_list		*ans, *strs;
+	getdns_list		*strs;
 	getdns_dict		*rr;
-	getdns_bindata		*end, *s;
+	getdns_bindata		*s;
 	size_t			 n, i, ns, j, len, total = 0, nrr = 0, take;
 	char			*p;
-	int			 followed, pass;
+	int			 pass;
 
-	if ((ans = answers_at_end(reply, &end, &followed)) == NULL) {
-		q->tx[0].status = RESOLVER_SERVFAIL;
-		return;
-	}
 	if (followed)
 		(void)wire_text(end, res->cname, sizeof(res->cname));
 	if (getdns_list_get_length(ans, &n) != GETDNS_RETURN_GOOD)
@@ -650,19 +867,26 @@ txt_collect(struct resolver_query *q, getdns_dict *reply)
 	}
 	res->rrs = q->txt_rrs;
 	if (res->n == 0)
-		q->tx[0].status = RESOLVER_NODATA;
+		tx->status = RESOLVER_NODATA;
 }
 
+/*
+ * The CNAME chain's end is kept from whichever family saw it first; both
+ * come from the same zone data.  A name that cannot be written out is
+ * left as "": the caller then only knows the name it asked (DANE-8).
+ */
 static void
-addr_collect(struct resolver_query *q, struct rq_tx *tx, getdns_dict *reply)
+addr_collect(struct rq_tx *tx, getdns_list *ans, const getdns_bindata *end,
+    int followed)
 {
+	struct resolver_query		*q = tx->q;
+	struct resolver_addr		*res = &q->res.addr;
 	struct resolver_sockaddr	*sa;
-	getdns_list			*ans;
 	getdns_dict			*rr;
-	getdns_bindata			*end, *a;
+	getdns_bindata			*a;
 	size_t				 n, i, want, slot;
 	const char			*field;
-	int				 followed, family;
+	int				 family;
 
 	slot = tx == &q->tx[0] ? 0 : 1;
 	if (tx->type == GETDNS_RRTYPE_AAAA) {
@@ -674,17 +898,19 @@ addr_collect(struct resolver_query *q, struct rq_tx *tx, getdns_dict *reply)
 		family = AF_INET;
 		want = 4;
 	}
-	if ((ans = answers_at_end(reply, &end, &followed)) == NULL) {
-		tx->status = RESOLVER_SERVFAIL;
-		return;
-	}
+	if (followed && res->cname[0] == '\0' &&
+	    wire_text(end, res->cname, sizeof(res->cname)) == -1)
+		res->cname[0] = '\0';
 	if (getdns_list_get_length(ans, &n) != GETDNS_RETURN_GOOD)
 		n = 0;
-	for (i = 0; i < n && q->ngot[slot] < RESOLVER_ADDR_MAX; i++) {
+	for (i = 0; i < n; i++) {
 		if (getdns_list_get_dict(ans, i, &rr) != GETDNS_RETURN_GOOD ||
 		    !rr_is(rr, tx->type, end) ||
 		    getdns_dict_get_bindata(rr, field, &a) !=
 		    GETDNS_RETURN_GOOD || a->size != want)
+			continue;
+		ttl_note(tx, rr);
+		if (q->ngot[slot] == RESOLVER_ADDR_MAX)
 			continue;
 		sa = &q->got[slot][q->ngot[slot]++];
 		sa->family = family;
@@ -698,7 +924,8 @@ addr_collect(struct resolver_query *q, struct rq_tx *tx, getdns_dict *reply)
  * IPv6 first, but keep room for up to half the slots of IPv4 so that one
  * family never crowds out the other.  The status is the most meaningful of
  * the two: any address is OK; NXDOMAIN only if both say so; a failure
- * beats NODATA.
+ * beats NODATA.  Secure only if both families answered (records or a
+ * validated absence) with AD; the TTL is the smaller of the two answers'.
  */
 static void
 addr_merge(struct resolver_query *q)
@@ -706,6 +933,7 @@ addr_merge(struct resolver_query *q)
 	struct resolver_addr	*res = &q->res.addr;
 	enum resolver_status	 s6 = q->tx[0].status, s4 = q->tx[1].status;
 	size_t			 n6 = q->ngot[0], n4 = q->ngot[1], i;
+	uint32_t		 t6 = q->tx[0].ttl, t4 = q->tx[1].ttl;
 
 	if (n4 > RESOLVER_ADDR_MAX / 2)
 		n4 = RESOLVER_ADDR_MAX / 2;
@@ -731,6 +959,12 @@ addr_merge(struct resolver_query *q)
 		res->status = RESOLVER_ERROR;
 	else
 		res->status = RESOLVER_NODATA;
+
+	/* tx->secure is only ever set on an answer. */
+	res->secure = q->tx[0].secure && q->tx[1].secure;
+	res->ttl = ttl_of(&q->tx[0]);
+	if (t4 != TTL_NONE && (t6 == TTL_NONE || t4 < t6))
+		res->ttl = t4;
 }
 
 /*
@@ -741,21 +975,15 @@ addr_merge(struct resolver_query *q)
  * nothing else is left, the answer is broken and counts as SERVFAIL.
  */
 static void
-mx_collect(struct resolver_query *q, getdns_dict *reply)
+mx_collect(struct rq_tx *tx, getdns_list *ans, const getdns_bindata *end)
 {
-	struct resolver_mx	*res = &q->res.mx;
+	struct resolver_mx	*res = &tx->q->res.mx;
 	struct resolver_mx_host	 h;
-	getdns_list		*ans;
 	getdns_dict		*rr;
-	getdns_bindata		*end, *x;
+	getdns_bindata		*x;
 	uint32_t		 pref;
 	size_t			 n, i, k, nrr = 0, nbad = 0;
-	int			 followed;
 
-	if ((ans = answers_at_end(reply, &end, &followed)) == NULL) {
-		q->tx[0].status = RESOLVER_SERVFAIL;
-		return;
-	}
 	if (getdns_list_get_length(ans, &n) != GETDNS_RETURN_GOOD)
 		n = 0;
 	for (i = 0; i < n; i++) {
@@ -763,6 +991,7 @@ mx_collect(struct resolver_query *q, getdns_dict *reply)
 		    !rr_is(rr, GETDNS_RRTYPE_MX, end))
 			continue;
 		nrr++;
+		ttl_note(tx, rr);
 		if (getdns_dict_get_int(rr, "/rdata/preference", &pref) !=
 		    GETDNS_RETURN_GOOD || pref > UINT16_MAX ||
 		    getdns_dict_get_bindata(rr, "/rdata/exchange", &x) !=
@@ -786,9 +1015,101 @@ mx_collect(struct resolver_query *q, getdns_dict *reply)
 		res->mx[k] = h;
 	}
 	if (nrr == 0)
-		q->tx[0].status = RESOLVER_NODATA;
+		tx->status = RESOLVER_NODATA;
 	else if (res->n == 0 && nbad > 0)
-		q->tx[0].status = RESOLVER_SERVFAIL;
+		tx->status = RESOLVER_SERVFAIL;
+}
+
+/*
+ * RFC 6698 §2.1: usage, selector, matching type and the association
+ * data, copied into one buffer the query owns.  Whether a record is
+ * usable is dane.c's business (DANE-10); here every well-formed one
+ * counts, the first RESOLVER_TLSA_MAX in the answer's order.  If every
+ * TLSA RR is malformed the answer is broken: SERVFAIL, never "none".
+ */
+static void
+tlsa_collect(struct rq_tx *tx, getdns_list *ans, const getdns_bindata *end)
+{
+	struct resolver_query	*q = tx->q;
+	struct resolver_tlsa	*res = &q->res.tlsa;
+	struct resolver_tlsa_rr	*t;
+	getdns_dict		*rr;
+	getdns_bindata		*data;
+	uint32_t		 u, s, m;
+	size_t			 n, i, total = 0, off = 0, nrr = 0;
+	int			 pass;
+
+	if (getdns_list_get_length(ans, &n) != GETDNS_RETURN_GOOD)
+		n = 0;
+	/* Pass 0 sizes the buffer, pass 1 fills it. */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < n; i++) {
+			if (getdns_list_get_dict(ans, i, &rr) !=
+			    GETDNS_RETURN_GOOD ||
+			    !rr_is(rr, GETDNS_RRTYPE_TLSA, end))
+				continue;
+			if (pass == 0) {
+				nrr++;
+				ttl_note(tx, rr);
+			}
+			if (getdns_dict_get_int(rr,
+			    "/rdata/certificate_usage", &u) !=
+			    GETDNS_RETURN_GOOD || u > UINT8_MAX ||
+			    getdns_dict_get_int(rr, "/rdata/selector", &s) !=
+			    GETDNS_RETURN_GOOD || s > UINT8_MAX ||
+			    getdns_dict_get_int(rr, "/rdata/matching_type",
+			    &m) != GETDNS_RETURN_GOOD || m > UINT8_MAX ||
+			    getdns_dict_get_bindata(rr,
+			    "/rdata/certificate_association_data", &data) !=
+			    GETDNS_RETURN_GOOD)
+				continue;
+			if (res->n == RESOLVER_TLSA_MAX)
+				continue;
+			if (pass == 0) {
+				total += data->size;
+				res->n++;
+				continue;
+			}
+			t = &res->rrs[res->n++];
+			t->usage = (uint8_t)u;
+			t->selector = (uint8_t)s;
+			t->mtype = (uint8_t)m;
+			t->len = data->size;
+			t->data = q->tlsa_buf + off;
+			if (data->size > 0)
+				memcpy(q->tlsa_buf + off, data->data,
+				    data->size);
+			off += data->size;
+		}
+		if (pass == 0) {
+			if (res->n == 0)
+				break;
+			q->tlsa_buf = xmalloc(total + 1);
+			res->n = 0;
+		}
+	}
+	if (nrr == 0)
+		tx->status = RESOLVER_NODATA;
+	else if (res->n == 0)
+		tx->status = RESOLVER_SERVFAIL;
+}
+
+/* Any type: how many RRs of it the answer has at the chain's end. */
+static void
+probe_collect(struct rq_tx *tx, getdns_list *ans, const getdns_bindata *end)
+{
+	struct resolver_probe	*res = &tx->q->res.probe;
+	getdns_dict		*rr;
+	size_t			 n, i;
+
+	if (getdns_list_get_length(ans, &n) != GETDNS_RETURN_GOOD)
+		n = 0;
+	for (i = 0; i < n; i++)
+		if (getdns_list_get_dict(ans, i, &rr) == GETDNS_RETURN_GOOD &&
+		    rr_is(rr, tx->type, end))
+			res->n++;
+	if (res->n == 0)
+		tx->status = RESOLVER_NODATA;
 }
 
 /* A wire-format name, uncompressed, ending at its root label. */

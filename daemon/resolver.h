@@ -8,6 +8,12 @@
  * Outcomes are told apart by the reply's rcode, never by getdns's status
  * alone (stack-notes §2.3: SERVFAIL and bogus answers can come back as
  * "no name").
+ *
+ * DNSSEC (for DANE, dane.h): every query carries the DO bit, and "secure"
+ * means the resolver set AD on the answer.  Like Postfix, mtastsd trusts
+ * AD only from a resolver on loopback (DANE-4): resolver_loopback() says
+ * whether every upstream is one.  A validating resolver answers a bogus
+ * RRset with SERVFAIL, which is never mistaken for "no record".
  */
 #ifndef MTASTS_RESOLVER_H
 #define MTASTS_RESOLVER_H
@@ -34,6 +40,7 @@ enum resolver_status {
 
 #define RESOLVER_ADDR_MAX	16	/* addresses kept per name */
 #define RESOLVER_MX_MAX		32	/* MX hosts kept per domain */
+#define RESOLVER_TLSA_MAX	16	/* TLSA records kept per name */
 
 /* TXT: every RR's character-strings joined (STS-REC-2). */
 struct resolver_txt {
@@ -55,6 +62,10 @@ struct resolver_addr {
 	enum resolver_status		 status;
 	size_t				 n;
 	struct resolver_sockaddr	 addrs[RESOLVER_ADDR_MAX];
+	int				 secure;	/* AD on both answers */
+	uint32_t			 ttl;		/* smallest TTL seen */
+	char				 cname[DOMAIN_MAX + 1]; /* the end
+						 * of a CNAME chain, if any */
 };
 
 struct resolver_mx_host {
@@ -66,11 +77,38 @@ struct resolver_mx {
 	enum resolver_status		 status;
 	size_t				 n;
 	struct resolver_mx_host		 mx[RESOLVER_MX_MAX];
+	int				 secure;	/* AD on the answer */
+	uint32_t			 ttl;		/* smallest TTL seen */
+};
+
+/* One TLSA RR (RFC 6698); data valid only during the callback. */
+struct resolver_tlsa_rr {
+	uint8_t		 usage, selector, mtype;
+	size_t		 len;
+	const uint8_t	*data;
+};
+
+struct resolver_tlsa {
+	enum resolver_status		 status;
+	size_t				 n;
+	struct resolver_tlsa_rr		 rrs[RESOLVER_TLSA_MAX];
+	int				 secure;	/* AD on the answer,
+						 * NXDOMAIN and NODATA too */
+	uint32_t			 ttl;		/* smallest TTL seen */
+};
+
+/* Any RRset, for the DNSSEC self-test: did it come back, with AD? */
+struct resolver_probe {
+	enum resolver_status		 status;
+	size_t				 n;
+	int				 secure;
 };
 
 typedef void (*resolver_txt_cb)(const struct resolver_txt *, void *arg);
 typedef void (*resolver_addr_cb)(const struct resolver_addr *, void *arg);
 typedef void (*resolver_mx_cb)(const struct resolver_mx *, void *arg);
+typedef void (*resolver_tlsa_cb)(const struct resolver_tlsa *, void *arg);
+typedef void (*resolver_probe_cb)(const struct resolver_probe *, void *arg);
 
 /*
  * A stub resolver on base.  Upstreams are ups[0..nups) (port 53 unless
@@ -94,6 +132,16 @@ struct resolver_query *resolver_addr(struct resolver *, const char *name,
 		    resolver_addr_cb, void *arg);
 struct resolver_query *resolver_mx(struct resolver *, const char *name,
 		    resolver_mx_cb, void *arg);
+struct resolver_query *resolver_tlsa(struct resolver *, const char *name,
+		    resolver_tlsa_cb, void *arg);
+struct resolver_query *resolver_probe(struct resolver *, const char *name,
+		    uint16_t type, resolver_probe_cb, void *arg);
+
+/*
+ * Is every upstream on loopback (127.0.0.0/8, ::1), so that its AD bit
+ * can be trusted (DANE-4)?  1 or 0.
+ */
+int		 resolver_loopback(const struct resolver *);
 void		 resolver_cancel(struct resolver_query *);
 
 /* "ok", "nodata", "nxdomain", "servfail", "timeout", "error". */

@@ -6,19 +6,26 @@
  * The fake answers UDP (truncating anything over 512 bytes) and TCP from
  * the table zone[] below, follows CNAMEs inside its zone like an
  * authoritative server, and can be told to answer with a given rcode, to
- * stay silent, or to slip foreign RRs into an answer.  Every callback is
- * checked to run exactly once and never before the starting call returns;
- * ASan checks cancel and free with queries in flight.
+ * stay silent, or to slip foreign RRs into an answer.  Like a validating
+ * resolver it can set AD (per zone and type), and it puts the zone's SOA
+ * into negative answers.  It counts the DO and CD bits of every query it
+ * gets, and env_down() checks that each had DO=1 and CD=0.  Every
+ * callback is checked to run exactly once and never before the starting
+ * call returns; ASan checks cancel and free with queries in flight.
  */
 #include "config.h"
 
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,11 +41,17 @@
 
 #define T_A		1
 #define T_CNAME		5
+#define T_SOA		6
 #define T_MX		15
 #define T_TXT		16
 #define T_AAAA		28
+#define T_TLSA		52
 #define T_RCODE		0xff01	/* data "RCODE" or "RCODE QTYPE" */
 #define T_DROP		0xff02	/* data NULL (all) or "QTYPE" */
+#define T_AD		0xff03	/* AD on answers for names at or below the
+				 * owner; data NULL (all) or "QTYPE" */
+#define T_NOSOA		0xff04	/* no SOA in a negative answer to owner */
+#define TTL_DEFAULT	300	/* data "ttl=N ..." sets another */
 
 #define TIMEOUT_MS	300	/* resolver timeout in these tests */
 #define WAIT_MS		3000	/* how long a test waits for callbacks */
@@ -47,7 +60,18 @@
 #define MSG_MAX		65535
 #define BIG_HEAD	"v=STSv1; id=big; x="	/* "@N" TXT data */
 
-/* A zone row.  extra_for: only slipped into answers for that name. */
+/* TLSA association data: 32 bytes each. */
+#define TLSA_H1 \
+	"8cb0fc6c527506a053f4f14c8464bebbd6dede2738d11468dd953d7d6a3021f1"
+#define TLSA_H2 \
+	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define TLSA_H3 \
+	"fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
+
+/*
+ * A zone row.  extra_for: only slipped into answers for that name.  The
+ * data of a real RR may start with "ttl=N " for a TTL other than 300.
+ */
 struct fake_rec {
 	const char	*owner;
 	uint16_t	 type;
@@ -109,12 +133,51 @@ static const struct fake_rec zone[] = {
 	{ "mxalias.test", T_CNAME, "Multi.test", NULL },
 	{ "dotlabel.test", T_MX, "5 a\\.b.test", NULL },
 	{ "mxsilent.test", T_DROP, NULL, NULL },
+
+	/* Negative answers carry the SOA of the closest zone (RFC 2308). */
+	{ "", T_SOA, "ttl=86400 a.root. nstld.root. 1 1800 900 604800 86400",
+	    NULL },
+	{ "test", T_SOA, "ttl=900 ns.test. host.test. 1 3600 600 86400 600",
+	    NULL },
+
+	/* DNSSEC: sec.test is "signed", the resolver sets AD on it. */
+	{ "sec.test", T_AD, NULL, NULL },
+	{ "sec.test", T_SOA, "ttl=30 ns.test. host.test. 1 3600 600 86400 600",
+	    NULL },
+	{ "sec.test", T_MX, "ttl=600 10 mx1.sec.test.", NULL },
+	{ "sec.test", T_MX, "ttl=120 20 MX2.Sec.Test.", NULL },
+	{ "mxalias.sec.test", T_CNAME, "ttl=60 sec.test.", NULL },
+	{ "bogus.sec.test", T_RCODE, "2", NULL },
+	{ "mx1.sec.test", T_A, "192.0.2.20", NULL },
+	{ "mx1.sec.test", T_AAAA, "ttl=200 2001:db8::20", NULL },
+	{ "alias.sec.test", T_CNAME, "ttl=100 MX1.Sec.TEST.", NULL },
+	{ "v4.sec.test", T_A, "192.0.2.21", NULL },
+	{ "fail6.sec.test", T_A, "192.0.2.22", NULL },
+	{ "fail6.sec.test", T_RCODE, "2 28", NULL },
+	{ "_25._tcp.mx1.sec.test", T_TLSA, "3 1 1 " TLSA_H1, NULL },
+	{ "_25._tcp.mx1.sec.test", T_TLSA, "ttl=150 2 0 1 " TLSA_H2, NULL },
+	{ "_25._tcp.mx1.sec.test", T_TLSA, "ttl=600 1 1 1 " TLSA_H3, NULL },
+	{ "_25._tcp.alias.sec.test", T_CNAME, "ttl=100 _25._tcp.mx1.sec.test",
+	    NULL },
+	{ "_25._tcp.sha512.sec.test", T_TLSA, "3 0 2 " TLSA_H1 TLSA_H2,
+	    NULL },
+	{ "_25._tcp.full.sec.test", T_TLSA, "3 0 0 3082", NULL },
+	{ "_25._tcp.nodata.sec.test", T_TXT, "not a TLSA RR", NULL },
+	{ "_25._tcp.nosoa.sec.test", T_NOSOA, NULL, NULL },
+	{ "_25._tcp.bogus.sec.test", T_RCODE, "2", NULL },
+	{ "_25._tcp.short.sec.test", T_TLSA, "!", NULL },
+
+	/* half.test: only the A answers have AD. */
+	{ "mx.half.test", T_AD, "1", NULL },
+	{ "mx.half.test", T_A, "192.0.2.23", NULL },
+	{ "mx.half.test", T_AAAA, "2001:db8::23", NULL },
+	{ "_25._tcp.mx.insec.test", T_TXT, "not a TLSA RR", NULL },
 };
 
-/* Rows made at run time (many addresses, many MX). */
+/* Rows made at run time (many addresses, many MX, many TLSA). */
 #define GEN_MAX		128
 static struct fake_rec	 gen[GEN_MAX];
-static char		 gen_data[GEN_MAX][64];
+static char		 gen_data[GEN_MAX][96];
 static size_t		 ngen;
 
 struct fake_conn {
@@ -141,6 +204,8 @@ static struct {
 	struct event		*uev, *tev;
 	struct fake_conn	*conns;
 	unsigned		 queries, tcp_queries, answered;
+	unsigned		 flagged, do_set, cd_set; /* DO/CD seen */
+	int			 ad_all;	/* AD on every answer */
 	int			 hold;		/* hold UDP answers back */
 	struct fake_held	 held[HELD_MAX];
 	size_t			 nheld;
@@ -158,6 +223,13 @@ struct got {
 	char			 cname[DOMAIN_MAX + 1];
 	struct resolver_sockaddr addrs[RESOLVER_ADDR_MAX];
 	struct resolver_mx_host	 mx[RESOLVER_MX_MAX];
+	int			 secure;
+	uint32_t		 ttl;
+	struct {
+		uint8_t		 usage, selector, mtype;
+		size_t		 len;
+		uint8_t		 data[64];
+	}			 tlsa[RESOLVER_TLSA_MAX];
 	struct resolver		**free_me;	/* resolver_free() in cb */
 	struct resolver_query	**cancel_me;	/* resolver_cancel() in cb */
 };
@@ -172,8 +244,14 @@ static const struct fake_rec *rec_at(size_t);
 static size_t	 nrecs(void);
 static size_t	 name_wire(const char *, uint8_t *);
 static void	 qname_text(const uint8_t *, size_t, char *, size_t);
+static const char *rec_data(const struct fake_rec *, uint32_t *);
+static int	 name_under(const char *, const char *);
+static size_t	 hex_bytes(const char *, uint8_t *, size_t);
 static size_t	 rdata(const struct fake_rec *, uint8_t *);
 static int	 type_matches(const struct fake_rec *, unsigned);
+static size_t	 rr_put(const struct fake_rec *, uint8_t *);
+static int	 fake_ad(const char *, unsigned);
+static void	 fake_flags(const uint8_t *, size_t);
 static size_t	 fake_answer(const uint8_t *, size_t, uint8_t *, int);
 static void	 fake_udp_cb(evutil_socket_t, short, void *);
 static void	 fake_accept_cb(evutil_socket_t, short, void *);
@@ -191,13 +269,20 @@ static void	 note_call(struct got *, enum resolver_status);
 static void	 on_txt(const struct resolver_txt *, void *);
 static void	 on_addr(const struct resolver_addr *, void *);
 static void	 on_mx(const struct resolver_mx *, void *);
+static void	 on_tlsa(const struct resolver_tlsa *, void *);
+static void	 on_probe(const struct resolver_probe *, void *);
 static void	 on_txt_chain(const struct resolver_txt *, void *);
 static void	 check_once(const struct got *);
 static struct resolver *resolver_at(const char *, uint16_t, unsigned);
+static struct resolver *resolver_ups(const char *, unsigned);
 static void	 gen_add(const char *, uint16_t);
 static void	 test_txt(void **);
 static void	 test_addr(void **);
 static void	 test_mx(void **);
+static void	 test_sec(void **);
+static void	 test_flags(void **);
+static void	 test_loopback(void **);
+static void	 test_loopback_os(void **);
 static void	 test_cancel_in_flight(void **);
 static void	 test_cancel_at_once(void **);
 static void	 test_cancel_answered(void **);
@@ -271,32 +356,100 @@ qname_text(const uint8_t *w, size_t len, char *out, size_t outsz)
 	out[o] = '\0';
 }
 
+/* A row's data after any "ttl=N " prefix; *ttl gets the TTL. */
+static const char *
+rec_data(const struct fake_rec *r, uint32_t *ttl)
+{
+	const char	*p = r->data;
+	unsigned	 t;
+	int		 used = 0;
+
+	*ttl = TTL_DEFAULT;
+	if (p != NULL && sscanf(p, "ttl=%u %n", &t, &used) == 1 && used > 0) {
+		*ttl = t;
+		p += used;
+	}
+	return p;
+}
+
+/* Is name at or below apex ("" is the root)? */
+static int
+name_under(const char *name, const char *apex)
+{
+	size_t	nl = strlen(name), al = strlen(apex);
+
+	if (al == 0 || strcasecmp(name, apex) == 0)
+		return 1;
+	return nl > al && name[nl - al - 1] == '.' &&
+	    strcasecmp(name + nl - al, apex) == 0;
+}
+
+static size_t
+hex_bytes(const char *hex, uint8_t *out, size_t outsz)
+{
+	size_t		n = 0;
+	unsigned	b;
+
+	while (n < outsz && sscanf(hex, "%2x", &b) == 1) {
+		out[n++] = (uint8_t)b;
+		hex += 2;
+	}
+	return n;
+}
+
 static size_t
 rdata(const struct fake_rec *r, uint8_t *out)
 {
-	const char	*p, *bar;
-	char		 host[256];
+	const char	*p, *bar, *data;
+	char		 host[256], mbox[256];
 	size_t		 o = 0, len, want, chunk;
-	unsigned	 pref;
+	unsigned	 pref, u, sel, mt, v[5], i;
+	uint32_t	 ttl;
+	int		 used = 0;
 
+	data = rec_data(r, &ttl);
 	switch (r->type) {
 	case T_A:
-		inet_pton(AF_INET, r->data, out);
+		inet_pton(AF_INET, data, out);
 		return 4;
 	case T_AAAA:
-		inet_pton(AF_INET6, r->data, out);
+		inet_pton(AF_INET6, data, out);
 		return 16;
 	case T_CNAME:
-		return name_wire(r->data, out);
+		return name_wire(data, out);
 	case T_MX:
-		sscanf(r->data, "%u %255s", &pref, host);
+		sscanf(data, "%u %255s", &pref, host);
 		out[0] = (uint8_t)(pref >> 8);
 		out[1] = (uint8_t)pref;
 		return 2 + name_wire(host, out + 2);
+	case T_SOA:
+		sscanf(data, "%255s %255s %u %u %u %u %u", host, mbox, &v[0],
+		    &v[1], &v[2], &v[3], &v[4]);
+		o = name_wire(host, out);
+		o += name_wire(mbox, out + o);
+		for (i = 0; i < 5; i++) {
+			out[o++] = (uint8_t)(v[i] >> 24);
+			out[o++] = (uint8_t)(v[i] >> 16);
+			out[o++] = (uint8_t)(v[i] >> 8);
+			out[o++] = (uint8_t)v[i];
+		}
+		return o;
+	case T_TLSA:
+		if (data[0] == '!') {
+			/* Malformed: too short to hold the three fields. */
+			out[0] = 3;
+			out[1] = 1;
+			return 2;
+		}
+		sscanf(data, "%u %u %u %n", &u, &sel, &mt, &used);
+		out[0] = (uint8_t)u;
+		out[1] = (uint8_t)sel;
+		out[2] = (uint8_t)mt;
+		return 3 + hex_bytes(data + used, out + 3, 255);
 	case T_TXT:
-		if (r->data[0] == '@') {
+		if (data[0] == '@') {
 			/* "@N": an STSv1 record of N bytes, 255 a string. */
-			want = (size_t)atoi(r->data + 1);
+			want = (size_t)atoi(data + 1);
 			for (len = 0; len < want; len += chunk) {
 				chunk = want - len > 255 ? 255 : want - len;
 				out[o++] = (uint8_t)chunk;
@@ -308,7 +461,7 @@ rdata(const struct fake_rec *r, uint8_t *out)
 			}
 			return o;
 		}
-		p = r->data;
+		p = data;
 		do {
 			bar = strchr(p, '|');
 			len = bar != NULL ? (size_t)(bar - p) : strlen(p);
@@ -335,19 +488,83 @@ type_matches(const struct fake_rec *r, unsigned qtype)
 	return r->type == qtype;
 }
 
+/* One RR in wire form at out; returns its length. */
+static size_t
+rr_put(const struct fake_rec *r, uint8_t *out)
+{
+	size_t		o, rdl;
+	uint32_t	ttl;
+
+	(void)rec_data(r, &ttl);
+	o = name_wire(r->owner, out);
+	out[o++] = (uint8_t)(r->type >> 8);
+	out[o++] = (uint8_t)r->type;
+	out[o++] = 0;
+	out[o++] = 1;				/* IN */
+	out[o++] = (uint8_t)(ttl >> 24);
+	out[o++] = (uint8_t)(ttl >> 16);
+	out[o++] = (uint8_t)(ttl >> 8);
+	out[o++] = (uint8_t)ttl;
+	rdl = rdata(r, out + o + 2);
+	out[o] = (uint8_t)(rdl >> 8);
+	out[o + 1] = (uint8_t)rdl;
+	return o + 2 + rdl;
+}
+
+/* Would a validating resolver set AD on this answer? */
+static int
+fake_ad(const char *qname, unsigned qtype)
+{
+	const struct fake_rec	*r;
+	size_t			 i;
+
+	if (fake.ad_all)
+		return 1;
+	for (i = 0; i < nrecs(); i++) {
+		r = rec_at(i);
+		if (r->type == T_AD && name_under(qname, r->owner) &&
+		    (r->data == NULL || (unsigned)atoi(r->data) == qtype))
+			return 1;
+	}
+	return 0;
+}
+
+/* Count the query's DO (in its OPT RR) and CD bits. */
+static void
+fake_flags(const uint8_t *q, size_t qlen)
+{
+	size_t	o;
+
+	if (qlen < 12)
+		return;
+	fake.flagged++;
+	if (q[3] & 0x10)
+		fake.cd_set++;
+	for (o = 12; o < qlen && q[o] != 0; o += q[o] + 1)
+		;
+	o += 5;				/* root label, QTYPE, QCLASS */
+	if ((q[10] << 8 | q[11]) >= 1 && o + 11 <= qlen && q[o] == 0 &&
+	    (q[o + 1] << 8 | q[o + 2]) == 41 && (q[o + 7] & 0x80))
+		fake.do_set++;
+}
+
 /*
  * Build the answer to query q[0..qlen) in out; 0 means no answer.  Like
  * an authoritative server: follow CNAMEs inside the zone, NXDOMAIN when
- * the last name does not exist.
+ * the last name does not exist, the closest zone's SOA in the authority
+ * section of a negative answer.  Like a validating resolver: AD where
+ * fake_ad() says so, whatever the rcode (a resolver that did that must
+ * still not make a SERVFAIL secure).
  */
 static size_t
 fake_answer(const uint8_t *q, size_t qlen, uint8_t *out, int tcp)
 {
-	const struct fake_rec	*r;
+	const struct fake_rec	*r, *soa;
 	char			 cur[256], next[256], qname[256];
-	size_t			 qend, o, i, hops, nrr = 0, rdl;
+	size_t			 qend, o, i, hops, nrr = 0, nns = 0;
 	unsigned		 qtype, rcode = 0, forced;
-	int			 exists, found, cname;
+	uint32_t		 ttl;
+	int			 exists, found = 0, cname, nosoa = 0;
 
 	if (qlen < 12 || (q[2] & 0x80) || q[4] != 0 || q[5] != 1)
 		return 0;
@@ -372,6 +589,8 @@ fake_answer(const uint8_t *q, size_t qlen, uint8_t *out, int tcp)
 		if (r->extra_for == NULL && strcasecmp(r->owner, qname) == 0 &&
 		    r->type == T_DROP && type_matches(r, qtype))
 			return 0;
+		if (r->type == T_NOSOA && strcasecmp(r->owner, qname) == 0)
+			nosoa = 1;
 	}
 
 	snprintf(cur, sizeof(cur), "%s", qname);
@@ -380,7 +599,8 @@ fake_answer(const uint8_t *q, size_t qlen, uint8_t *out, int tcp)
 		forced = 0;
 		for (i = 0; i < nrecs(); i++) {
 			r = rec_at(i);
-			if (r->extra_for != NULL ||
+			if (r->extra_for != NULL || r->type == T_AD ||
+			    r->type == T_NOSOA ||
 			    strcasecmp(r->owner, cur) != 0)
 				continue;
 			exists = 1;
@@ -404,21 +624,12 @@ fake_answer(const uint8_t *q, size_t qlen, uint8_t *out, int tcp)
 			    (r->type != qtype && (found ||
 			    r->type != T_CNAME)))
 				continue;
-			o += name_wire(r->owner, out + o);
-			out[o++] = (uint8_t)(r->type >> 8);
-			out[o++] = (uint8_t)r->type;
-			out[o++] = 0;
-			out[o++] = 1;			/* IN */
-			memcpy(out + o, "\0\0\1\54", 4);	/* 300 s */
-			o += 4;
-			rdl = rdata(r, out + o + 2);
-			out[o] = (uint8_t)(rdl >> 8);
-			out[o + 1] = (uint8_t)rdl;
-			o += 2 + rdl;
+			o += rr_put(r, out + o);
 			nrr++;
 			if (r->type == T_CNAME) {
 				cname = 1;
-				snprintf(next, sizeof(next), "%s", r->data);
+				snprintf(next, sizeof(next), "%s",
+				    rec_data(r, &ttl));
 				if (next[strlen(next) - 1] == '.')
 					next[strlen(next) - 1] = '\0';
 			}
@@ -436,24 +647,33 @@ fake_answer(const uint8_t *q, size_t qlen, uint8_t *out, int tcp)
 			if (r->extra_for == NULL ||
 			    strcasecmp(r->extra_for, qname) != 0)
 				continue;
-			o += name_wire(r->owner, out + o);
-			out[o++] = (uint8_t)(r->type >> 8);
-			out[o++] = (uint8_t)r->type;
-			memcpy(out + o, "\0\1\0\0\1\54", 6);
-			o += 6;
-			rdl = rdata(r, out + o + 2);
-			out[o] = (uint8_t)(rdl >> 8);
-			out[o + 1] = (uint8_t)rdl;
-			o += 2 + rdl;
+			o += rr_put(r, out + o);
 			nrr++;
 		}
 	}
-	out[3] = (uint8_t)rcode;
+	/* RFC 2308 §3: the SOA of the zone of the last name. */
+	if ((rcode == 3 || (rcode == 0 && !found)) && !nosoa) {
+		soa = NULL;
+		for (i = 0; i < nrecs(); i++) {
+			r = rec_at(i);
+			if (r->type == T_SOA && name_under(cur, r->owner) &&
+			    (soa == NULL ||
+			    strlen(r->owner) > strlen(soa->owner)))
+				soa = r;
+		}
+		if (soa != NULL) {
+			o += rr_put(soa, out + o);
+			nns++;
+		}
+	}
+	out[3] = (uint8_t)(rcode | (fake_ad(qname, qtype) ? 0x20 : 0));
 	out[6] = (uint8_t)(nrr >> 8);
 	out[7] = (uint8_t)nrr;
+	out[8] = (uint8_t)(nns >> 8);
+	out[9] = (uint8_t)nns;
 	if (!tcp && o > UDP_MAX) {
 		out[2] |= 0x02;				/* TC */
-		out[6] = out[7] = 0;
+		memset(out + 6, 0, 4);
 		o = qend;
 	}
 	return o;
@@ -472,6 +692,7 @@ fake_udp_cb(evutil_socket_t fd, short what, void *arg)
 	    &sl)) <= 0)
 		return;
 	fake.queries++;
+	fake_flags(q, (size_t)n);
 	if ((alen = fake_answer(q, (size_t)n, a, 0)) == 0)
 		return;
 	fake.answered++;
@@ -538,6 +759,7 @@ fake_tcp_cb(evutil_socket_t fd, short what, void *arg)
 			break;
 		fake.queries++;
 		fake.tcp_queries++;
+		fake_flags(c->buf + 2, qlen);
 		alen = fake_answer(c->buf + 2, qlen, a + 2, 1);
 		if (alen > 0) {
 			fake.answered++;
@@ -663,9 +885,12 @@ env_up(void)
 	total_calls = 0;
 }
 
+/* Every query the fake got asked for DNSSEC records and did not say CD. */
 static void
 env_down(void)
 {
+	assert_int_equal(fake.do_set, fake.flagged);
+	assert_int_equal(fake.cd_set, 0);
 	resolver_free(res);
 	res = NULL;
 	fake_stop();
@@ -751,6 +976,9 @@ on_addr(const struct resolver_addr *a, void *arg)
 
 	g->n = a->n;
 	memcpy(g->addrs, a->addrs, sizeof(g->addrs));
+	g->secure = a->secure;
+	g->ttl = a->ttl;
+	snprintf(g->cname, sizeof(g->cname), "%s", a->cname);
 	note_call(g, a->status);
 }
 
@@ -761,7 +989,42 @@ on_mx(const struct resolver_mx *m, void *arg)
 
 	g->n = m->n;
 	memcpy(g->mx, m->mx, sizeof(g->mx));
+	g->secure = m->secure;
+	g->ttl = m->ttl;
 	note_call(g, m->status);
+}
+
+static void
+on_tlsa(const struct resolver_tlsa *t, void *arg)
+{
+	struct got	*g = arg;
+	size_t		 i;
+
+	assert_true(t->n <= RESOLVER_TLSA_MAX);
+	g->n = t->n;
+	for (i = 0; i < t->n; i++) {
+		g->tlsa[i].usage = t->rrs[i].usage;
+		g->tlsa[i].selector = t->rrs[i].selector;
+		g->tlsa[i].mtype = t->rrs[i].mtype;
+		g->tlsa[i].len = t->rrs[i].len;
+		if (t->rrs[i].len > 0)
+			assert_non_null(t->rrs[i].data);
+		memcpy(g->tlsa[i].data, t->rrs[i].data,
+		    t->rrs[i].len < 64 ? t->rrs[i].len : 64);
+	}
+	g->secure = t->secure;
+	g->ttl = t->ttl;
+	note_call(g, t->status);
+}
+
+static void
+on_probe(const struct resolver_probe *p, void *arg)
+{
+	struct got	*g = arg;
+
+	g->n = p->n;
+	g->secure = p->secure;
+	note_call(g, p->status);
 }
 
 static void
@@ -993,6 +1256,397 @@ test_mx(void **state)
 	for (i = 1; i < g.n; i++)
 		assert_true(g.mx[i - 1].pref <= g.mx[i].pref);
 	env_down();
+}
+
+/* DNSSEC: AD, TTLs, TLSA, probes (conformance §8) */
+
+enum sec_kind {
+	SEC_MX,
+	SEC_ADDR,
+	SEC_TLSA,
+	SEC_PROBE
+};
+
+struct sec_row {
+	const char		*label;
+	enum sec_kind		 kind;
+	const char		*name;
+	uint16_t		 qtype;		/* SEC_PROBE */
+	int			 ad_all;	/* the fake sets AD on all */
+	enum resolver_status	 status;
+	size_t			 n;
+	int			 secure;
+	uint32_t		 ttl;		/* not for SEC_PROBE */
+	const char		*cname;		/* SEC_ADDR */
+	const char		*tlsa[3];	/* SEC_TLSA: "U S M HEX" */
+};
+
+static const struct sec_row sec_rows[] = {
+	/* MX */
+	{ .label = "DANE-6 MX with AD: secure, TTL the RRset's smallest",
+	    .kind = SEC_MX, .name = "sec.test", .status = RESOLVER_OK, .n = 2,
+	    .secure = 1, .ttl = 120 },
+	{ .label = "DANE-6 MX without AD: insecure", .kind = SEC_MX,
+	    .name = "multi.test", .status = RESOLVER_OK, .n = 4, .secure = 0,
+	    .ttl = 300 },
+	{ .label = "DANE-6 MX via a CNAME with AD: secure, the CNAME's TTL",
+	    .kind = SEC_MX, .name = "mxalias.sec.test", .status = RESOLVER_OK,
+	    .n = 2, .secure = 1, .ttl = 60 },
+	{ .label = "DANE-3 MX NXDOMAIN with AD: a validated absence, SOA TTL",
+	    .kind = SEC_MX, .name = "gone.sec.test",
+	    .status = RESOLVER_NXDOMAIN, .secure = 1, .ttl = 30 },
+	{ .label = "DANE-3 MX NODATA with AD: a validated absence",
+	    .kind = SEC_MX, .name = "mx1.sec.test", .status = RESOLVER_NODATA,
+	    .secure = 1, .ttl = 30 },
+	{ .label = "DANE-2 DANE-5 MX SERVFAIL (bogus), even with AD: "
+	    "SERVFAIL, never secure", .kind = SEC_MX, .name = "bogus.sec.test",
+	    .status = RESOLVER_SERVFAIL, .secure = 0, .ttl = 0 },
+	{ .label = "negative TTL: min(SOA TTL, SOA MINIMUM)", .kind = SEC_MX,
+	    .name = "nomx.test", .status = RESOLVER_NODATA, .secure = 0,
+	    .ttl = 600 },
+
+	/* A and AAAA */
+	{ .label = "DANE-7 A and AAAA both with AD: secure, smallest TTL",
+	    .kind = SEC_ADDR, .name = "mx1.sec.test", .status = RESOLVER_OK,
+	    .n = 2, .secure = 1, .ttl = 200, .cname = "" },
+	{ .label = "DANE-7 A with AD, AAAA without: not secure",
+	    .kind = SEC_ADDR, .name = "mx.half.test", .status = RESOLVER_OK,
+	    .n = 2, .secure = 0, .ttl = 300, .cname = "" },
+	{ .label = "DANE-7 A with AD, AAAA NODATA with AD: secure, "
+	    "the NODATA's TTL counts", .kind = SEC_ADDR, .name = "v4.sec.test",
+	    .status = RESOLVER_OK, .n = 1, .secure = 1, .ttl = 30,
+	    .cname = "" },
+	{ .label = "DANE-7 A with AD, AAAA SERVFAIL: OK but not secure",
+	    .kind = SEC_ADDR, .name = "fail6.sec.test", .status = RESOLVER_OK,
+	    .n = 1, .secure = 0, .ttl = 300, .cname = "" },
+	{ .label = "DANE-7 DANE-8 addresses via a CNAME: the chain's end, "
+	    "lowercase", .kind = SEC_ADDR, .name = "Alias.Sec.Test",
+	    .status = RESOLVER_OK, .n = 2, .secure = 1, .ttl = 100,
+	    .cname = "mx1.sec.test" },
+	{ .label = "DANE-7 addresses without AD: insecure, no CNAME",
+	    .kind = SEC_ADDR, .name = "mta-sts.both.test",
+	    .status = RESOLVER_OK, .n = 2, .secure = 0, .ttl = 300,
+	    .cname = "" },
+	{ .label = "DANE-3 NXDOMAIN with AD on both", .kind = SEC_ADDR,
+	    .name = "gone.sec.test", .status = RESOLVER_NXDOMAIN, .secure = 1,
+	    .ttl = 30, .cname = "" },
+	{ .label = "DANE-2 both SERVFAIL with AD: not secure",
+	    .kind = SEC_ADDR, .name = "bogus.sec.test",
+	    .status = RESOLVER_SERVFAIL, .secure = 0, .ttl = 0, .cname = "" },
+
+	/* TLSA */
+	{ .label = "DANE-10 TLSA 3 1 1, 2 0 1, 1 1 1: all returned, in order",
+	    .kind = SEC_TLSA, .name = "_25._tcp.mx1.sec.test",
+	    .status = RESOLVER_OK, .n = 3, .secure = 1, .ttl = 150,
+	    .tlsa = { "3 1 1 " TLSA_H1, "2 0 1 " TLSA_H2,
+	    "1 1 1 " TLSA_H3 } },
+	{ .label = "DANE-8 TLSA via a CNAME: the target's RRs, CNAME TTL",
+	    .kind = SEC_TLSA, .name = "_25._tcp.alias.sec.test",
+	    .status = RESOLVER_OK, .n = 3, .secure = 1, .ttl = 100,
+	    .tlsa = { "3 1 1 " TLSA_H1, "2 0 1 " TLSA_H2,
+	    "1 1 1 " TLSA_H3 } },
+	{ .label = "DANE-10 TLSA 3 0 2 with 64 bytes", .kind = SEC_TLSA,
+	    .name = "_25._tcp.sha512.sec.test", .status = RESOLVER_OK, .n = 1,
+	    .secure = 1, .ttl = 300, .tlsa = { "3 0 2 " TLSA_H1 TLSA_H2 } },
+	{ .label = "DANE-10 TLSA 3 0 0 with 2 bytes", .kind = SEC_TLSA,
+	    .name = "_25._tcp.full.sec.test", .status = RESOLVER_OK, .n = 1,
+	    .secure = 1, .ttl = 300, .tlsa = { "3 0 0 3082" } },
+	{ .label = "TLSA: RESOLVER_TLSA_MAX kept (over TCP)",
+	    .kind = SEC_TLSA, .name = "_25._tcp.many.sec.test",
+	    .status = RESOLVER_OK, .n = RESOLVER_TLSA_MAX, .secure = 1,
+	    .ttl = 300 },
+	{ .label = "DANE-3 TLSA NODATA with AD: a validated absence",
+	    .kind = SEC_TLSA, .name = "_25._tcp.nodata.sec.test",
+	    .status = RESOLVER_NODATA, .secure = 1, .ttl = 30 },
+	{ .label = "DANE-3 TLSA NXDOMAIN with AD: a validated absence",
+	    .kind = SEC_TLSA, .name = "_25._tcp.mx2.sec.test",
+	    .status = RESOLVER_NXDOMAIN, .secure = 1, .ttl = 30 },
+	{ .label = "DANE-3 TLSA NXDOMAIN without an SOA: TTL 0",
+	    .kind = SEC_TLSA, .name = "_25._tcp.nosoa.sec.test",
+	    .status = RESOLVER_NXDOMAIN, .secure = 1, .ttl = 0 },
+	{ .label = "DANE-9 TLSA NODATA without AD: an insecure absence",
+	    .kind = SEC_TLSA, .name = "_25._tcp.mx.insec.test",
+	    .status = RESOLVER_NODATA, .secure = 0, .ttl = 600 },
+	{ .label = "DANE-2 DANE-9 TLSA SERVFAIL (bogus), even with AD: "
+	    "SERVFAIL, never NODATA, never secure", .kind = SEC_TLSA,
+	    .name = "_25._tcp.bogus.sec.test", .status = RESOLVER_SERVFAIL,
+	    .secure = 0, .ttl = 0 },
+	{ .label = "DANE-2 a malformed TLSA RR alone: SERVFAIL, not secure",
+	    .kind = SEC_TLSA, .name = "_25._tcp.short.sec.test",
+	    .status = RESOLVER_SERVFAIL, .secure = 0, .ttl = 0 },
+
+	/* Probes */
+	{ .label = "DANE-4 probe . SOA with AD: secure", .kind = SEC_PROBE,
+	    .name = ".", .qtype = T_SOA, .ad_all = 1, .status = RESOLVER_OK,
+	    .n = 1, .secure = 1 },
+	{ .label = "DANE-4 probe . SOA without AD: not secure",
+	    .kind = SEC_PROBE, .name = ".", .qtype = T_SOA,
+	    .status = RESOLVER_OK, .n = 1, .secure = 0 },
+	{ .label = "probe of several RRs counts them", .kind = SEC_PROBE,
+	    .name = "sec.test", .qtype = T_MX, .status = RESOLVER_OK, .n = 2,
+	    .secure = 1 },
+	{ .label = "probe NODATA with AD", .kind = SEC_PROBE, .name = ".",
+	    .qtype = T_TLSA, .ad_all = 1, .status = RESOLVER_NODATA,
+	    .secure = 1 },
+	{ .label = "probe of a CNAME itself is not followed",
+	    .kind = SEC_PROBE, .name = "alias.sec.test", .qtype = T_CNAME,
+	    .status = RESOLVER_OK, .n = 1, .secure = 1 },
+	{ .label = "DANE-2 probe SERVFAIL with AD: not secure",
+	    .kind = SEC_PROBE, .name = "bogus.sec.test", .qtype = T_SOA,
+	    .status = RESOLVER_SERVFAIL, .secure = 0 },
+};
+
+static void
+test_sec(void **state)
+{
+	const struct sec_row	*row = *state;
+	struct resolver_query	*q = NULL;
+	struct got		 g;
+	uint8_t			 want[64];
+	unsigned		 u, s, m;
+	size_t			 i, len;
+	int			 used;
+
+	env_up();
+	fake.ad_all = row->ad_all;
+	memset(&g, 0, sizeof(g));
+	switch (row->kind) {
+	case SEC_MX:
+		q = resolver_mx(res, row->name, on_mx, &g);
+		break;
+	case SEC_ADDR:
+		q = resolver_addr(res, row->name, on_addr, &g);
+		break;
+	case SEC_TLSA:
+		q = resolver_tlsa(res, row->name, on_tlsa, &g);
+		break;
+	case SEC_PROBE:
+		q = resolver_probe(res, row->name, row->qtype, on_probe, &g);
+		break;
+	}
+	assert_non_null(q);
+	g.started = 1;
+	run_until(1, WAIT_MS);
+	check_once(&g);
+	assert_string_equal(resolver_status_str(g.status),
+	    resolver_status_str(row->status));
+	assert_int_equal(g.n, row->n);
+	assert_int_equal(g.secure, row->secure);
+	if (row->kind != SEC_PROBE)
+		assert_int_equal(g.ttl, row->ttl);
+	if (row->kind == SEC_ADDR)
+		assert_string_equal(g.cname, row->cname);
+	for (i = 0; i < 3 && row->tlsa[i] != NULL; i++) {
+		used = 0;
+		assert_int_equal(sscanf(row->tlsa[i], "%u %u %u %n", &u, &s,
+		    &m, &used), 3);
+		len = hex_bytes(row->tlsa[i] + used, want, sizeof(want));
+		assert_int_equal(g.tlsa[i].usage, u);
+		assert_int_equal(g.tlsa[i].selector, s);
+		assert_int_equal(g.tlsa[i].mtype, m);
+		assert_int_equal(g.tlsa[i].len, len);
+		assert_memory_equal(g.tlsa[i].data, want, len);
+	}
+	env_down();
+}
+
+/*
+ * DANE-2: every kind of query carries DO=1 and CD=0 (CD=1 would have a
+ * validating resolver hand back bogus data instead of SERVFAIL).  First
+ * a hand-made query shows that the fake does see CD and a missing DO.
+ */
+static void
+test_flags(void **state)
+{
+	static const uint8_t	 cdq[] = {
+		0x12, 0x34, 0x01, 0x10, 0, 1, 0, 0, 0, 0, 0, 0,
+		0, 0, 6, 0, 1			/* . SOA IN, no OPT */
+	};
+	struct sockaddr_in	 sin;
+	struct got		 g[6];
+	int			 s, i;
+
+	env_up();
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons(fake.port);
+	assert_true((s = socket(AF_INET, SOCK_DGRAM, 0)) >= 0);
+	assert_int_equal(sendto(s, cdq, sizeof(cdq), 0,
+	    (struct sockaddr *)&sin, sizeof(sin)), sizeof(cdq));
+	run_for(100);
+	close(s);
+	assert_int_equal(fake.flagged, 1);
+	assert_int_equal(fake.cd_set, 1);
+	assert_int_equal(fake.do_set, 0);
+	fake.flagged = fake.cd_set = fake.do_set = 0;
+
+	memset(g, 0, sizeof(g));
+	assert_non_null(resolver_txt(res, "_mta-sts.one.test", on_txt,
+	    &g[0]));
+	assert_non_null(resolver_addr(res, "mx1.sec.test", on_addr, &g[1]));
+	assert_non_null(resolver_mx(res, "sec.test", on_mx, &g[2]));
+	assert_non_null(resolver_tlsa(res, "_25._tcp.mx1.sec.test", on_tlsa,
+	    &g[3]));
+	assert_non_null(resolver_probe(res, ".", T_SOA, on_probe, &g[4]));
+	assert_non_null(resolver_mx(res, "manymx.test", on_mx, &g[5]));
+	for (i = 0; i < 6; i++)
+		g[i].started = 1;
+	run_until(6, WAIT_MS);
+	for (i = 0; i < 6; i++) {
+		check_once(&g[i]);
+		assert_int_equal(g[i].status, RESOLVER_OK);
+	}
+	assert_true(fake.flagged >= 7);		/* 6 + MX over TCP */
+	assert_true(fake.tcp_queries >= 1);
+	assert_int_equal(fake.do_set, fake.flagged);
+	assert_int_equal(fake.cd_set, 0);
+	env_down();
+}
+
+/* DANE-4: configured upstreams. */
+
+struct loop_row {
+	const char	*label;
+	const char	*ups;		/* space-separated */
+	int		 loopback;
+};
+
+static const struct loop_row loop_rows[] = {
+	{ "DANE-4 loopback: 127.0.0.1", "127.0.0.1", 1 },
+	{ "DANE-4 loopback: all of 127.0.0.0/8", "127.0.0.53 127.255.0.1", 1 },
+	{ "DANE-4 loopback: ::1", "::1", 1 },
+	{ "DANE-4 loopback: 127.0.0.1 and ::1", "127.0.0.1 ::1", 1 },
+	{ "DANE-4 not loopback: 192.0.2.1", "192.0.2.1", 0 },
+	{ "DANE-4 not loopback: one of two", "127.0.0.1 192.0.2.1", 0 },
+	{ "DANE-4 not loopback: 128.0.0.1", "128.0.0.1", 0 },
+	{ "DANE-4 not loopback: ::2", "::2", 0 },
+	{ "DANE-4 not loopback: IPv4-mapped 127.0.0.1", "::ffff:127.0.0.1",
+	    0 },
+};
+
+static struct resolver *
+resolver_ups(const char *list, unsigned timeout_ms)
+{
+	struct conf_addr	 ups[CONF_RESOLVERS_MAX];
+	struct resolver		*r;
+	char			 buf[256], *tok, *save = NULL, *cause = NULL;
+	size_t			 n = 0;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	memset(ups, 0, sizeof(ups));
+	for (tok = strtok_r(buf, " ", &save); tok != NULL;
+	    tok = strtok_r(NULL, " ", &save)) {
+		assert_true(n < CONF_RESOLVERS_MAX);
+		ups[n].family = strchr(tok, ':') != NULL ? AF_INET6 : AF_INET;
+		assert_int_equal(inet_pton(ups[n].family, tok, ups[n].addr),
+		    1);
+		ups[n].port = 53;
+		n++;
+	}
+	r = resolver_new(base, ups, n, timeout_ms, &cause);
+	if (r == NULL)
+		fail_msg("resolver_new: %s", cause);
+	return r;
+}
+
+static void
+test_loopback(void **state)
+{
+	const struct loop_row	*row = *state;
+	struct resolver		*r;
+
+	base = event_base_new();
+	assert_non_null(base);
+	r = resolver_ups(row->ups, TIMEOUT_MS);
+	assert_int_equal(resolver_loopback(r), row->loopback);
+	resolver_free(r);
+	event_base_free(base);
+	base = NULL;
+}
+
+/*
+ * DANE-4 with the upstreams getdns reads from /etc/resolv.conf.  A child
+ * in a mount namespace of its own (private, so nothing propagates back)
+ * gets the test's file bind-mounted over /etc/resolv.conf; it ends with
+ * the namespace.  Needs root; skipped otherwise.
+ */
+
+struct os_row {
+	const char	*label;
+	const char	*resolv_conf;
+	int		 loopback;
+};
+
+static const struct os_row os_rows[] = {
+	{ "DANE-4 resolv.conf: 127.0.0.1", "nameserver 127.0.0.1\n", 1 },
+	{ "DANE-4 resolv.conf: 127.0.0.53 and ::1",
+	    "# systemd-resolved\nnameserver 127.0.0.53\nnameserver ::1\n", 1 },
+	{ "DANE-4 resolv.conf: ::1", "nameserver ::1\n", 1 },
+	{ "DANE-4 resolv.conf: 192.0.2.1", "nameserver 192.0.2.1\n", 0 },
+	{ "DANE-4 resolv.conf: 127.0.0.1 then 192.0.2.1",
+	    "nameserver 127.0.0.1\nnameserver 192.0.2.1\n", 0 },
+};
+
+#define OS_SKIP		77	/* child: no namespace or mount (not root) */
+#define OS_FAIL		78	/* child: resolver_new failed */
+
+static void
+test_loopback_os(void **state)
+{
+	const struct os_row	*row = *state;
+	struct event_base	*b;
+	struct resolver		*r;
+	char			 path[PATH_MAX], before[512], after[512];
+	char			*cause = NULL;
+	const char		*tmp;
+	pid_t			 pid;
+	int			 fd, st, rc;
+	FILE			*f;
+
+	if ((f = fopen("/etc/resolv.conf", "r")) == NULL)
+		skip();
+	memset(before, 0, sizeof(before));
+	(void)fread(before, 1, sizeof(before) - 1, f);
+	fclose(f);
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	snprintf(path, sizeof(path), "%s/test_resolver.XXXXXX", tmp);
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_int_equal(write(fd, row->resolv_conf,
+	    strlen(row->resolv_conf)), strlen(row->resolv_conf));
+	close(fd);
+
+	if ((pid = fork()) == 0) {
+		if (unshare(CLONE_NEWNS) == -1 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1 ||
+		    mount(path, "/etc/resolv.conf", NULL, MS_BIND, NULL) ==
+		    -1)
+			_exit(OS_SKIP);
+		b = event_base_new();
+		if ((r = resolver_new(b, NULL, 0, TIMEOUT_MS, &cause)) ==
+		    NULL)
+			_exit(OS_FAIL);
+		rc = resolver_loopback(r);
+		resolver_free(r);
+		event_base_free(b);
+		_exit(rc);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	unlink(path);
+
+	/* Nothing leaked out of the child's namespace. */
+	assert_non_null(f = fopen("/etc/resolv.conf", "r"));
+	memset(after, 0, sizeof(after));
+	(void)fread(after, 1, sizeof(after) - 1, f);
+	fclose(f);
+	assert_string_equal(before, after);
+
+	assert_true(WIFEXITED(st));
+	if (WEXITSTATUS(st) == OS_SKIP)
+		skip();
+	assert_int_equal(WEXITSTATUS(st), row->loopback);
 }
 
 /* Lifetimes */
@@ -1391,10 +2045,20 @@ main(void)
 		    "%u mx%u.manymx.test", i, i);
 		gen_add("manymx.test", T_MX);
 	}
+	for (i = 0; i < RESOLVER_TLSA_MAX + 4; i++) {
+		snprintf(gen_data[ngen], sizeof(gen_data[0]),
+		    "3 1 1 %064x", i);
+		gen_add("_25._tcp.many.sec.test", T_TLSA);
+	}
 
 	TABLE_ADD(&tt, txt_rows, test_txt);
 	TABLE_ADD(&tt, addr_rows, test_addr);
 	TABLE_ADD(&tt, mx_rows, test_mx);
+	TABLE_ADD(&tt, sec_rows, test_sec);
+	table_add_fn(&tt, "DANE-2 every query has DO=1 and CD=0",
+	    test_flags);
+	TABLE_ADD(&tt, loop_rows, test_loopback);
+	TABLE_ADD(&tt, os_rows, test_loopback_os);
 	table_add_fn(&tt, "cancel with queries in flight: no callback",
 	    test_cancel_in_flight);
 	table_add_fn(&tt, "cancel right after start: no callback",
