@@ -40,14 +40,29 @@
  *		nmx x s16 mx pattern, nlines x s32 line, s32 text
  *	end of value: nothing may follow.
  *
+ * Version 2 is version 1 (with 2 in the version byte) plus a flag and a
+ * section after the policy part:
+ *
+ *	3	1	flags: REC_F_POLICY, REC_F_DANE; other bits must be 0
+ *	...		as in version 1, up to and including the policy part
+ *	if REC_F_DANE:
+ *		8 dane_checked, 8 dane_expires, 1 dane_mx,
+ *		1 nhosts (at most DANE_HOSTS_MAX),
+ *		nhosts x (1 host class, s16 host name of 1..253 bytes)
+ *	end of value: nothing may follow.
+ *
  * s16 and s32 are a u16 or u32 length n, n bytes, then a NUL, so that a
  * decoded string can point into the value.  Only the text may hold a NUL
- * before its end.  Version 2 would get its own encoder and decoder,
- * selected by the version byte; this decoder stays to read old values.
+ * before its end.  The encoder writes version 2 only; the decoder reads
+ * both, so values written before DANE stay usable (a version 1 value is a
+ * version 2 value without a DANE part).
  */
+#define REC_VERSION_MIN	1
 #define REC_HEADER_LEN	50
 #define REC_F_POLICY	0x01
-#define REC_F_ALL	REC_F_POLICY
+#define REC_F_DANE	0x02
+#define REC_F_V1	REC_F_POLICY
+#define REC_F_V2	(REC_F_POLICY | REC_F_DANE)
 
 /* A decoding cursor; the first error sticks (OpenSMTPD unpack_dns.c). */
 struct rcur {
@@ -76,11 +91,14 @@ static const char *field_name(char *, size_t, const char *, size_t);
 static void	 get_id(struct rcur *, char *, const char *);
 static void	 get_policy(struct rcur *, struct record *,
 		    struct record_lines *);
+static void	 get_dane(struct rcur *, struct record *);
 static int	 valid_id(const uint8_t *, size_t);
 static void	 put_uint(struct wbuf *, uint64_t, size_t);
 static void	 put_bytes(struct wbuf *, const void *, size_t);
 static void	 put_str(struct wbuf *, const char *, size_t, size_t);
 static size_t	 field_len(const char *, size_t, const char *);
+static void	 encode_policy(const struct record *, struct wbuf *);
+static void	 encode_dane(const struct record *, struct wbuf *);
 static void	 encode_into(const struct record *, struct wbuf *);
 
 void
@@ -91,6 +109,7 @@ record_init(struct record *rec)
 	rec->origin = RECORD_ORIGIN_NONE;
 	rec->fail = FAIL_NONE;
 	rec->policy.mode = STS_MODE_UNSET;
+	rec->dane_mx = DANE_MX_FAIL;	/* meaningless while has_dane is 0 */
 }
 
 /*
@@ -153,31 +172,10 @@ field_len(const char *s, size_t max, const char *what)
 }
 
 static void
-encode_into(const struct record *rec, struct wbuf *w)
+encode_policy(const struct record *rec, struct wbuf *w)
 {
 	const struct sts_policy	*pol = &rec->policy;
 	size_t			 i, n, sum = 0;
-
-	put_uint(w, RECORD_MAGIC0, 1);
-	put_uint(w, RECORD_MAGIC1, 1);
-	put_uint(w, RECORD_VERSION, 1);
-	put_uint(w, rec->has_policy ? REC_F_POLICY : 0, 1);
-	put_uint(w, (uint8_t)rec->txt, 1);
-	put_uint(w, (uint8_t)rec->fail, 1);
-	put_uint(w, (uint64_t)rec->txt_checked, 8);
-	put_uint(w, (uint64_t)rec->negative_until, 8);
-	put_uint(w, (uint64_t)rec->last_asked, 8);
-	put_uint(w, (uint64_t)rec->fail_time, 8);
-	put_uint(w, (uint64_t)rec->next_fetch, 8);
-	put_uint(w, rec->failures, 4);
-	put_str(w, rec->txt_id, field_len(rec->txt_id, STS_ID_MAX, "txt_id"),
-	    2);
-	put_str(w, rec->fail_id, field_len(rec->fail_id, STS_ID_MAX,
-	    "fail_id"), 2);
-	put_str(w, rec->fail_reason, field_len(rec->fail_reason,
-	    RECORD_REASON_MAX, "fail_reason"), 2);
-	if (!rec->has_policy)
-		return;
 
 	if (pol->nmx > STS_MX_MAX || pol->nlines > STS_LINES_MAX)
 		fatalx("record_encode: %zu mx, %zu lines", pol->nmx,
@@ -207,6 +205,60 @@ encode_into(const struct record *rec, struct wbuf *w)
 		put_str(w, pol->lines[i], n, 4);
 	}
 	put_str(w, rec->text, rec->text_len, 4);
+}
+
+static void
+encode_dane(const struct record *rec, struct wbuf *w)
+{
+	size_t	i, n;
+
+	if (rec->dane_nhosts > DANE_HOSTS_MAX)
+		fatalx("record_encode: %zu DANE hosts", rec->dane_nhosts);
+	if ((unsigned)rec->dane_mx > DANE_MX_SECURE)
+		fatalx("record_encode: DANE mx %d", (int)rec->dane_mx);
+	put_uint(w, (uint64_t)rec->dane_checked, 8);
+	put_uint(w, (uint64_t)rec->dane_expires, 8);
+	put_uint(w, (uint8_t)rec->dane_mx, 1);
+	put_uint(w, rec->dane_nhosts, 1);
+	for (i = 0; i < rec->dane_nhosts; i++) {
+		if ((unsigned)rec->dane_class[i] > DANE_HOST_FAIL)
+			fatalx("record_encode: DANE host %zu class %d", i + 1,
+			    (int)rec->dane_class[i]);
+		/* The decoder refuses an empty name: never write one. */
+		if ((n = field_len(rec->dane_host[i], DOMAIN_MAX,
+		    "DANE host")) == 0)
+			fatalx("record_encode: DANE host %zu is empty", i + 1);
+		put_uint(w, (uint8_t)rec->dane_class[i], 1);
+		put_str(w, rec->dane_host[i], n, 2);
+	}
+}
+
+static void
+encode_into(const struct record *rec, struct wbuf *w)
+{
+	put_uint(w, RECORD_MAGIC0, 1);
+	put_uint(w, RECORD_MAGIC1, 1);
+	put_uint(w, RECORD_VERSION, 1);
+	put_uint(w, (rec->has_policy ? REC_F_POLICY : 0) |
+	    (rec->has_dane ? REC_F_DANE : 0), 1);
+	put_uint(w, (uint8_t)rec->txt, 1);
+	put_uint(w, (uint8_t)rec->fail, 1);
+	put_uint(w, (uint64_t)rec->txt_checked, 8);
+	put_uint(w, (uint64_t)rec->negative_until, 8);
+	put_uint(w, (uint64_t)rec->last_asked, 8);
+	put_uint(w, (uint64_t)rec->fail_time, 8);
+	put_uint(w, (uint64_t)rec->next_fetch, 8);
+	put_uint(w, rec->failures, 4);
+	put_str(w, rec->txt_id, field_len(rec->txt_id, STS_ID_MAX, "txt_id"),
+	    2);
+	put_str(w, rec->fail_id, field_len(rec->fail_id, STS_ID_MAX,
+	    "fail_id"), 2);
+	put_str(w, rec->fail_reason, field_len(rec->fail_reason,
+	    RECORD_REASON_MAX, "fail_reason"), 2);
+	if (rec->has_policy)
+		encode_policy(rec, w);
+	if (rec->has_dane)
+		encode_dane(rec, w);
 }
 
 void *
@@ -476,6 +528,56 @@ get_policy(struct rcur *c, struct record *rec, struct record_lines *lines)
 	}
 }
 
+/* The DANE section of version 2; host names point into the value. */
+static void
+get_dane(struct rcur *c, struct record *rec)
+{
+	const uint8_t	*p;
+	size_t		 i, n, start, nhosts;
+	uint64_t	 v;
+
+	rec->dane_checked = get_i64(c, "DANE checked");
+	rec->dane_expires = get_i64(c, "DANE expires");
+	start = c->off;
+	v = get_uint(c, 1, "DANE mx", 0);
+	if (!c->failed && v > DANE_MX_SECURE) {
+		c->off = start;
+		cur_fail(c, RECORD_ERR_FIELD, "DANE mx %u out of range",
+		    (unsigned)v);
+	}
+	rec->dane_mx = (enum dane_mx)v;
+	start = c->off;
+	nhosts = (size_t)get_uint(c, 1, "DANE host count", 0);
+	if (!c->failed && nhosts > DANE_HOSTS_MAX) {
+		c->off = start;
+		cur_fail(c, RECORD_ERR_FIELD, "%zu DANE hosts, at most %d",
+		    nhosts, DANE_HOSTS_MAX);
+	}
+	for (i = 0; i < nhosts && !c->failed; i++) {
+		start = c->off;
+		v = get_uint(c, 1, "DANE host class", i + 1);
+		if (!c->failed && v > DANE_HOST_FAIL) {
+			c->off = start;
+			cur_fail(c, RECORD_ERR_FIELD, "DANE host %zu class %u "
+			    "out of range", i + 1, (unsigned)v);
+			break;
+		}
+		rec->dane_class[i] = (enum dane_host)v;
+		start = c->off;
+		p = get_str(c, 2, DOMAIN_MAX, 0, "DANE host", i + 1, &n);
+		if (p == NULL)
+			break;
+		if (n == 0) {
+			c->off = start;
+			cur_fail(c, RECORD_ERR_FIELD, "DANE host %zu is empty",
+			    i + 1);
+			break;
+		}
+		rec->dane_host[i] = (const char *)p;
+	}
+	rec->dane_nhosts = nhosts;
+}
+
 int
 record_decode(const void *buf, size_t len, struct record *rec,
     struct record_lines *lines, struct parse_err *err)
@@ -484,6 +586,7 @@ record_decode(const void *buf, size_t len, struct record *rec,
 	const uint8_t	*p;
 	size_t		 n, start;
 	uint64_t	 v, flags;
+	unsigned	 version;
 
 	record_init(rec);
 	parse_err_clear(err);
@@ -498,19 +601,22 @@ record_decode(const void *buf, size_t len, struct record *rec,
 		cur_fail(&c, RECORD_ERR_MAGIC, "not a policy record (bad "
 		    "magic)");
 	else if (cur_need(&c, 3, "header", 0) &&
-	    c.buf[2] != RECORD_VERSION) {
+	    (c.buf[2] < REC_VERSION_MIN || c.buf[2] > RECORD_VERSION)) {
 		c.off = 2;
 		cur_fail(&c, RECORD_ERR_VERSION, "record version %u, this "
-		    "build reads version %d", c.buf[2], RECORD_VERSION);
+		    "build reads versions %d to %d", c.buf[2],
+		    REC_VERSION_MIN, RECORD_VERSION);
 	}
 	if (!cur_need(&c, REC_HEADER_LEN, "header", 0))
 		goto fail;
+	version = c.buf[2];
 	c.off = 3;
 	flags = get_uint(&c, 1, "flags", 0);
-	if (flags & ~(uint64_t)REC_F_ALL) {
+	/* Version 1 predates DANE: its flag there is damage. */
+	if (flags & ~(uint64_t)(version == 1 ? REC_F_V1 : REC_F_V2)) {
 		c.off = 3;
-		cur_fail(&c, RECORD_ERR_FIELD, "unknown flags 0x%02x",
-		    (unsigned)flags);
+		cur_fail(&c, RECORD_ERR_FIELD, "unknown flags 0x%02x in a "
+		    "version %u record", (unsigned)flags, version);
 	}
 	v = get_uint(&c, 1, "txt", 0);
 	if (!c.failed && v > RECORD_TXT_ERROR) {
@@ -544,6 +650,10 @@ record_decode(const void *buf, size_t len, struct record *rec,
 	if (flags & REC_F_POLICY) {
 		rec->has_policy = 1;
 		get_policy(&c, rec, lines);
+	}
+	if (!c.failed && (flags & REC_F_DANE)) {
+		rec->has_dane = 1;
+		get_dane(&c, rec);
 	}
 	if (!c.failed && c.off != c.len) {
 		start = c.off;

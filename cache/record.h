@@ -20,13 +20,14 @@
 #include <stdint.h>
 
 #include "bounds.h"
+#include "dane.h"
 #include "failure.h"
 #include "parse_err.h"
 #include "sts.h"
 
 #define RECORD_MAGIC0		'M'
 #define RECORD_MAGIC1		'S'
-#define RECORD_VERSION		1
+#define RECORD_VERSION		2	/* 1: no DANE part; still read */
 #define RECORD_REASON_MAX	200	/* bytes of a stored failure reason */
 
 /* Where the policy in the record came from. */
@@ -92,6 +93,19 @@ struct record {
 	char			 fail_reason[RECORD_REASON_MAX + 1];
 	uint32_t		 failures;	/* consecutive */
 	int64_t			 next_fetch;	/* backoff (STS-FETCH-10) */
+
+	/*
+	 * DANE (RFC 7672): what the MX hosts' DNSSEC and TLSA said when
+	 * last looked up; valid iff has_dane, and only until dane_expires
+	 * (the smallest TTL of the records used, DANE-16).
+	 */
+	int			 has_dane;
+	int64_t			 dane_checked;
+	int64_t			 dane_expires;
+	enum dane_mx		 dane_mx;
+	size_t			 dane_nhosts;
+	const char		*dane_host[DANE_HOSTS_MAX];	/* names */
+	enum dane_host		 dane_class[DANE_HOSTS_MAX];
 };
 
 /*

@@ -1,9 +1,10 @@
 /*
  * test_record.c: the cache record encoding (record.h, STS-CACHE-1,
  * STS-CACHE-14, DEC-17) and the failure class tables (failure.h,
- * STS-FETCH-19, RPT-12).  Round trips of varied records, and every kind of
- * damage a stored value can have: it must be refused cleanly, never
- * trusted.
+ * STS-FETCH-19, RPT-12).  Round trips of varied records, with and without
+ * a DANE part; version 1 values written before DANE still decode; and
+ * every kind of damage a stored value can have: it must be refused
+ * cleanly, never trusted.
  */
 #include "config.h"
 
@@ -17,7 +18,8 @@
 #include "xmalloc.h"
 
 #define T0		1700000000LL
-#define HEADER_LEN	50	/* record.c: fixed part of version 1 */
+#define HEADER_LEN	50	/* record.c: fixed part of versions 1, 2 */
+#define VERSION_AT	2	/* record.c: offset of the version byte */
 #define LABEL63		"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz" \
 			    "0123456789x"
 
@@ -51,6 +53,14 @@ static void	build_max_sizes(struct record *);
 static void	build_text_nul(struct record *);
 static void	build_empty_text(struct record *);
 static void	build_parsed(struct record *);
+static void	build_dane_insecure(struct record *);
+static void	build_dane_secure_no_hosts(struct record *);
+static void	build_dane_enforce(struct record *);
+static void	build_dane_mx_fail(struct record *);
+static void	build_dane_max(struct record *);
+static void	build_dane_everything_max(struct record *);
+static void	flip_one(const unsigned char *, size_t, struct record *,
+		    struct record_lines *, const struct record *);
 
 static void
 build_empty(struct record *rec)
@@ -288,6 +298,101 @@ build_parsed(struct record *rec)
 	rec->origin = RECORD_ORIGIN_LOOKUP;
 }
 
+/* DANE (record.h): no TLSA anywhere, the MX RRset not signed. */
+static void
+build_dane_insecure(struct record *rec)
+{
+	build_txt_ok(rec);
+	rec->has_dane = 1;
+	rec->dane_checked = T0;
+	rec->dane_expires = T0 + 3600;
+	rec->dane_mx = DANE_MX_INSECURE;
+}
+
+/* A signed MX RRset with no host considered (decide: STS). */
+static void
+build_dane_secure_no_hosts(struct record *rec)
+{
+	build_negative(rec);
+	rec->has_dane = 1;
+	rec->dane_checked = T0 - 1;
+	rec->dane_expires = T0 + 59;
+	rec->dane_mx = DANE_MX_SECURE;
+}
+
+static const char	dane_h1[] = "mx1.example.com",
+			dane_h2[] = "mx2.mail.example.com";
+
+/* A policy and DANE together: both parts in one value. */
+static void
+build_dane_enforce(struct record *rec)
+{
+	build_policy_and_failure(rec);
+	rec->has_dane = 1;
+	rec->dane_checked = T0 + 2;
+	rec->dane_expires = T0 + 302;
+	rec->dane_mx = DANE_MX_SECURE;
+	rec->dane_nhosts = 2;
+	rec->dane_host[0] = dane_h1;
+	rec->dane_class[0] = DANE_HOST_USABLE;
+	rec->dane_host[1] = dane_h2;
+	rec->dane_class[1] = DANE_HOST_UNUSABLE;
+}
+
+/* DNS trouble: the MX RRset unknowable, one host's TLSA failed. */
+static void
+build_dane_mx_fail(struct record *rec)
+{
+	build_txt_error(rec);
+	rec->has_dane = 1;
+	rec->dane_checked = T0;
+	rec->dane_expires = T0 + 30;
+	rec->dane_mx = DANE_MX_FAIL;
+	rec->dane_nhosts = 1;
+	rec->dane_host[0] = dane_h1;
+	rec->dane_class[0] = DANE_HOST_FAIL;
+}
+
+/* DANE_HOSTS_MAX hosts of 253 bytes, every class, extreme times. */
+static void
+build_dane_max(struct record *rec)
+{
+	static char	host[DANE_HOSTS_MAX][DOMAIN_MAX + 1];
+	size_t		i;
+
+	build_fetch_failed(rec);
+	rec->has_dane = 1;
+	rec->dane_checked = INT64_MIN;
+	rec->dane_expires = INT64_MAX;
+	rec->dane_mx = DANE_MX_SECURE;
+	for (i = 0; i < DANE_HOSTS_MAX; i++) {
+		(void)snprintf(host[i], sizeof(host[i]),
+		    "%.60s%03zu.%s.%s.%.61s", LABEL63, i, LABEL63, LABEL63,
+		    LABEL63);
+		assert_int_equal(strlen(host[i]), DOMAIN_MAX);
+		rec->dane_host[i] = host[i];
+		rec->dane_class[i] = (enum dane_host)(i % (DANE_HOST_FAIL + 1));
+	}
+	rec->dane_nhosts = DANE_HOSTS_MAX;
+}
+
+/* The largest value there is: the biggest policy and DANE part. */
+static void
+build_dane_everything_max(struct record *rec)
+{
+	struct record	dane;
+
+	build_max_sizes(rec);
+	build_dane_max(&dane);
+	rec->has_dane = 1;
+	rec->dane_checked = dane.dane_checked;
+	rec->dane_expires = dane.dane_expires;
+	rec->dane_mx = dane.dane_mx;
+	rec->dane_nhosts = dane.dane_nhosts;
+	memcpy(rec->dane_host, dane.dane_host, sizeof(rec->dane_host));
+	memcpy(rec->dane_class, dane.dane_class, sizeof(rec->dane_class));
+}
+
 /* Field by field, strings by content. */
 static void
 assert_records_equal(const struct record *a, const struct record *b)
@@ -306,6 +411,17 @@ assert_records_equal(const struct record *a, const struct record *b)
 	assert_string_equal(a->fail_reason, b->fail_reason);
 	assert_int_equal(a->failures, b->failures);
 	assert_true(a->next_fetch == b->next_fetch);
+	assert_int_equal(!!a->has_dane, !!b->has_dane);
+	if (a->has_dane) {
+		assert_true(a->dane_checked == b->dane_checked);
+		assert_true(a->dane_expires == b->dane_expires);
+		assert_int_equal(a->dane_mx, b->dane_mx);
+		assert_int_equal(a->dane_nhosts, b->dane_nhosts);
+		for (i = 0; i < a->dane_nhosts; i++) {
+			assert_string_equal(a->dane_host[i], b->dane_host[i]);
+			assert_int_equal(a->dane_class[i], b->dane_class[i]);
+		}
+	}
 	if (!a->has_policy)
 		return;
 	assert_string_equal(a->policy_id, b->policy_id);
@@ -358,6 +474,16 @@ static const struct rt_case rt_cases[] = {
 	{ "round trip: body with NUL bytes inside", build_text_nul },
 	{ "round trip: empty body, no lines, no id", build_empty_text },
 	{ "round trip: a policy from sts_policy_parse()", build_parsed },
+	{ "round trip: DANE insecure MX, 0 hosts", build_dane_insecure },
+	{ "round trip: DANE secure MX, 0 hosts, negative entry",
+	    build_dane_secure_no_hosts },
+	{ "round trip: DANE usable and unusable hosts with a policy",
+	    build_dane_enforce },
+	{ "round trip: DANE MX fail, host TLSA fail", build_dane_mx_fail },
+	{ "round trip: DANE_HOSTS_MAX hosts of 253 bytes, every class",
+	    build_dane_max },
+	{ "round trip: the largest policy and DANE part together",
+	    build_dane_everything_max },
 };
 
 static void
@@ -373,7 +499,8 @@ test_roundtrip(void **state)
 	tc->build(&in);
 	buf = record_encode(&in, &len);
 	assert_true(len >= HEADER_LEN + 9);
-	assert_memory_equal(buf, "MS\001", 3);
+	assert_memory_equal(buf, "MS\002", 3);
+	assert_int_equal(buf[3] & 0x02, in.has_dane ? 0x02 : 0);
 
 	/* An exact-size copy, so that ASan sees any read past the end. */
 	copy = xmalloc(len);
@@ -390,11 +517,34 @@ test_roundtrip(void **state)
 		assert_true(points_into(out.text, copy, len));
 		assert_int_equal(out.text[out.text_len], '\0');
 	}
+	for (i = 0; i < out.dane_nhosts; i++)
+		assert_true(points_into(out.dane_host[i], copy, len));
+	if (!out.has_dane) {
+		assert_int_equal(out.dane_nhosts, 0);
+		assert_true(out.dane_checked == 0 && out.dane_expires == 0);
+	}
 
 	again = record_encode(&out, &len2);
 	assert_int_equal(len, len2);
 	assert_memory_equal(buf, again, len);
 	xfree(again);
+
+	/*
+	 * Without a DANE part, the same bytes labelled version 1 are what
+	 * an older build wrote: they decode to the same record, which now
+	 * encodes as version 2.
+	 */
+	if (!in.has_dane) {
+		copy[VERSION_AT] = 1;
+		assert_int_equal(record_decode(copy, len, &out, &lines, &err),
+		    0);
+		assert_records_equal(&in, &out);
+		assert_int_equal(out.has_dane, 0);
+		again = record_encode(&out, &len2);
+		assert_int_equal(len, len2);
+		assert_memory_equal(buf, again, len);
+		xfree(again);
+	}
 	xfree(copy);
 	xfree(buf);
 	sts_policy_clear(&parsed);
@@ -407,6 +557,8 @@ test_truncate_everywhere(void **state)
 	static void		(*const builds[])(struct record *) = {
 		build_empty, build_fetch_failed, build_enforce, build_none,
 		build_policy_and_failure, build_text_nul, build_empty_text,
+		build_dane_insecure, build_dane_enforce, build_dane_mx_fail,
+		build_dane_max,
 	};
 	struct record		 in, out, empty;
 	struct record_lines	 lines;
@@ -434,75 +586,234 @@ test_truncate_everywhere(void **state)
 
 /*
  * Any one damaged byte is refused or decodes to a record that encodes
- * back to exactly those bytes.
+ * back to exactly those bytes (the version byte cannot become 1: no xor
+ * below turns 2 into 1).
  */
+static void
+flip_one(const unsigned char *buf, size_t len, struct record *out,
+    struct record_lines *lines, const struct record *empty)
+{
+	struct parse_err	 err;
+	unsigned char		*again;
+	size_t			 len2;
+
+	if (record_decode(buf, len, out, lines, &err) == 0) {
+		again = record_encode(out, &len2);
+		assert_int_equal(len, len2);
+		assert_memory_equal(buf, again, len);
+		xfree(again);
+	} else {
+		assert_int_not_equal(err.code, 0);
+		assert_true(err.msg[0] != '\0');
+		assert_memory_equal(out, empty, sizeof(*out));
+	}
+}
+
 static void
 test_flip_every_byte(void **state)
 {
+	static void		(*const builds[])(struct record *) = {
+		build_policy_and_failure, build_dane_enforce,
+	};
 	static const unsigned char	 xors[] = { 0x01, 0x20, 0x80, 0xff };
 	struct record			 in, out, empty;
 	struct record_lines		 lines;
-	struct parse_err		 err;
-	unsigned char			*buf, *again;
-	size_t				 len, len2, i, x;
+	unsigned char			*buf;
+	size_t				 len, i, x, b;
 
 	record_init(&empty);
-	build_policy_and_failure(&in);
-	buf = record_encode(&in, &len);
-	for (i = 0; i < len; i++)
-		for (x = 0; x < sizeof(xors); x++) {
-			buf[i] ^= xors[x];
-			if (record_decode(buf, len, &out, &lines, &err) == 0) {
-				again = record_encode(&out, &len2);
-				assert_int_equal(len, len2);
-				assert_memory_equal(buf, again, len);
-				xfree(again);
-			} else {
-				assert_int_not_equal(err.code, 0);
-				assert_true(err.msg[0] != '\0');
-				assert_memory_equal(&out, &empty,
-				    sizeof(out));
+	for (b = 0; b < sizeof(builds) / sizeof(builds[0]); b++) {
+		builds[b](&in);
+		buf = record_encode(&in, &len);
+		for (i = 0; i < len; i++)
+			for (x = 0; x < sizeof(xors); x++) {
+				buf[i] ^= xors[x];
+				flip_one(buf, len, &out, &lines, &empty);
+				buf[i] ^= xors[x];
 			}
-			buf[i] ^= xors[x];
-		}
-	xfree(buf);
+		xfree(buf);
+	}
 }
 
-/* The layout is a stored format: pin it. */
+/*
+ * The layout is a stored format: pin it.  golden_v1 is what the version 1
+ * encoder wrote for golden_record(); version 2 writes the same bytes but
+ * for the version.
+ */
+static const unsigned char	golden_v1[] = {
+	'M', 'S', 1, 0,			/* magic, version, flags */
+	RECORD_TXT_OK, FAIL_TCP,
+	8, 7, 6, 5, 4, 3, 2, 1,		/* txt_checked */
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, /* -1 */
+	0, 0, 0, 0, 0, 0, 0, 0,		/* last_asked */
+	1, 0, 0, 0, 0, 0, 0, 0,		/* fail_time */
+	0x2c, 0x01, 0, 0, 0, 0, 0, 0,	/* next_fetch 300 */
+	2, 1, 0, 0,			/* failures 258 */
+	2, 0, 'i', 'd', 0,		/* txt_id */
+	0, 0, 0,			/* fail_id */
+	1, 0, 'x', 0,			/* fail_reason */
+};
+
+/* The DANE section golden_record_dane() adds. */
+static const unsigned char	golden_dane[] = {
+	0x10, 0x32, 0x54, 0x76, 0, 0, 0, 0,	/* dane_checked */
+	0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, /* expires -2 */
+	DANE_MX_SECURE, 2,			/* dane_mx, nhosts */
+	DANE_HOST_USABLE, 3, 0, 'm', 'x', '1', 0,
+	DANE_HOST_FAIL, 1, 0, 'b', 0,
+};
+
+static void	golden_record(struct record *);
+static void	golden_record_dane(struct record *);
+static unsigned char *golden_bytes(int, int, size_t *);
+
+static void
+golden_record(struct record *rec)
+{
+	record_init(rec);
+	rec->txt = RECORD_TXT_OK;
+	rec->fail = FAIL_TCP;
+	rec->txt_checked = 0x0102030405060708LL;
+	rec->negative_until = -1;
+	rec->fail_time = 1;
+	rec->next_fetch = 300;
+	rec->failures = 258;
+	strcpy(rec->txt_id, "id");
+	strcpy(rec->fail_reason, "x");
+}
+
+static void
+golden_record_dane(struct record *rec)
+{
+	golden_record(rec);
+	rec->has_dane = 1;
+	rec->dane_checked = 0x76543210LL;
+	rec->dane_expires = -2;
+	rec->dane_mx = DANE_MX_SECURE;
+	rec->dane_nhosts = 2;
+	rec->dane_host[0] = "mx1";
+	rec->dane_class[0] = DANE_HOST_USABLE;
+	rec->dane_host[1] = "b";
+	rec->dane_class[1] = DANE_HOST_FAIL;
+}
+
+/* golden_v1 as version, with the DANE flag and section if dane (xmalloc). */
+static unsigned char *
+golden_bytes(int version, int dane, size_t *len)
+{
+	unsigned char	*p;
+
+	*len = sizeof(golden_v1) + (dane ? sizeof(golden_dane) : 0);
+	p = xmalloc(*len);
+	memcpy(p, golden_v1, sizeof(golden_v1));
+	p[VERSION_AT] = (unsigned char)version;
+	if (dane) {
+		p[3] |= 0x02;
+		memcpy(p + sizeof(golden_v1), golden_dane, sizeof(golden_dane));
+	}
+	return p;
+}
+
 static void
 test_golden_layout(void **state)
 {
-	static const unsigned char	want[] = {
-		'M', 'S', 1, 0,			/* magic, version, flags */
-		RECORD_TXT_OK, FAIL_TCP,
-		8, 7, 6, 5, 4, 3, 2, 1,		/* txt_checked */
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, /* -1 */
-		0, 0, 0, 0, 0, 0, 0, 0,		/* last_asked */
-		1, 0, 0, 0, 0, 0, 0, 0,		/* fail_time */
-		0x2c, 0x01, 0, 0, 0, 0, 0, 0,	/* next_fetch 300 */
-		2, 1, 0, 0,			/* failures 258 */
-		2, 0, 'i', 'd', 0,		/* txt_id */
-		0, 0, 0,			/* fail_id */
-		1, 0, 'x', 0,			/* fail_reason */
-	};
 	struct record	 rec;
-	unsigned char	*buf;
-	size_t		 len;
+	unsigned char	*buf, *want;
+	size_t		 len, wlen;
 
-	record_init(&rec);
-	rec.txt = RECORD_TXT_OK;
-	rec.fail = FAIL_TCP;
-	rec.txt_checked = 0x0102030405060708LL;
-	rec.negative_until = -1;
-	rec.fail_time = 1;
-	rec.next_fetch = 300;
-	rec.failures = 258;
-	strcpy(rec.txt_id, "id");
-	strcpy(rec.fail_reason, "x");
+	golden_record(&rec);
 	buf = record_encode(&rec, &len);
-	assert_int_equal(len, sizeof(want));
+	want = golden_bytes(2, 0, &wlen);
+	assert_int_equal(len, wlen);
 	assert_memory_equal(buf, want, len);
+	xfree(want);
 	xfree(buf);
+
+	golden_record_dane(&rec);
+	buf = record_encode(&rec, &len);
+	want = golden_bytes(2, 1, &wlen);
+	assert_int_equal(len, wlen);
+	assert_memory_equal(buf, want, len);
+	xfree(want);
+	xfree(buf);
+}
+
+/*
+ * A version 1 value from an older build decodes to the record it was
+ * written for, without DANE; re-encoded, it is the same value as version
+ * 2, which decodes to the same fields again.
+ */
+static void
+test_golden_v1(void **state)
+{
+	struct record		 want, out, again;
+	struct record_lines	 lines;
+	struct parse_err	 err;
+	unsigned char		*v1, *v2, *buf;
+	size_t			 len, v2len, blen;
+
+	golden_record(&want);
+	v1 = golden_bytes(1, 0, &len);
+	assert_int_equal(record_decode(v1, len, &out, &lines, &err), 0);
+	assert_int_equal(err.code, RECORD_ERR_NONE);
+	assert_records_equal(&want, &out);
+	assert_int_equal(out.has_dane, 0);
+	assert_int_equal(out.dane_nhosts, 0);
+
+	buf = record_encode(&out, &blen);
+	v2 = golden_bytes(2, 0, &v2len);
+	assert_int_equal(blen, v2len);
+	assert_memory_equal(buf, v2, blen);
+	assert_int_equal(record_decode(buf, blen, &again, &lines, &err), 0);
+	assert_records_equal(&out, &again);
+	xfree(v2);
+	xfree(buf);
+	xfree(v1);
+}
+
+/* Version 1 predates DANE: a value claiming both is damaged. */
+static void
+test_v1_with_dane(void **state)
+{
+	struct record		 out, empty;
+	struct record_lines	 lines;
+	struct parse_err	 err;
+	unsigned char		*v1;
+	size_t			 len;
+
+	record_init(&empty);
+	v1 = golden_bytes(1, 1, &len);
+	assert_int_equal(record_decode(v1, len, &out, &lines, &err), -1);
+	assert_int_equal(err.code, RECORD_ERR_FIELD);
+	assert_string_equal(err.msg, "unknown flags 0x02 in a version 1 "
+	    "record");
+	assert_memory_equal(&out, &empty, sizeof(out));
+	/* The same bytes as version 2 are fine. */
+	v1[VERSION_AT] = 2;
+	assert_int_equal(record_decode(v1, len, &out, &lines, &err), 0);
+	assert_int_equal(out.has_dane, 1);
+	assert_int_equal(out.dane_nhosts, 2);
+	assert_string_equal(out.dane_host[1], "b");
+	xfree(v1);
+}
+
+/* record_init() leaves no DANE part behind. */
+static void
+test_init_clears_dane(void **state)
+{
+	struct record	rec;
+	size_t		i;
+
+	memset(&rec, 0xa5, sizeof(rec));
+	record_init(&rec);
+	assert_int_equal(rec.has_dane, 0);
+	assert_true(rec.dane_checked == 0 && rec.dane_expires == 0);
+	assert_int_equal(rec.dane_mx, DANE_MX_FAIL);
+	assert_int_equal(rec.dane_nhosts, 0);
+	for (i = 0; i < DANE_HOSTS_MAX; i++) {
+		assert_null(rec.dane_host[i]);
+		assert_int_equal(rec.dane_class[i], DANE_HOST_NONE);
+	}
 }
 
 /* Without room for lines, a policy with lines cannot be decoded. */
@@ -533,6 +844,7 @@ test_no_lines_room(void **state)
 enum mut {
 	M_SET,		/* width bytes at off (negative: from the end) */
 	M_POL,		/* width bytes at off into the policy part */
+	M_DANE,		/* width bytes at off into the DANE part */
 	M_NEEDLE,	/* width bytes at off from where needle is */
 	M_KEEP,		/* keep only the first off bytes */
 	M_DROP,		/* drop off bytes from the end */
@@ -563,6 +875,13 @@ struct bad_case {
 #define POL_NLINES	28
 #define POL_ID		30
 
+/* Offsets into the DANE part (record.c). */
+#define DANE_CHECKED	0
+#define DANE_MX		16
+#define DANE_NHOSTS	17
+#define DANE_CLASS1	18
+#define DANE_NAME1	19	/* its length; the name follows */
+
 static const struct bad_case bad_cases[] = {
 	{ "damage: empty value", build_empty, M_KEEP, NO_NEEDLE, 0, 0, 0,
 	    RECORD_ERR_TRUNCATED, "header needs 3 bytes, 0 left" },
@@ -576,12 +895,82 @@ static const struct bad_case bad_cases[] = {
 	    1, 0, 0, RECORD_ERR_TRUNCATED, "header" },
 	{ "damage: version 0", build_enforce, M_SET, NO_NEEDLE, 2, 1, 0,
 	    RECORD_ERR_VERSION, "version 0" },
-	{ "damage: version 2 (from a newer build)", build_enforce, M_SET,
-	    NO_NEEDLE, 2, 1, 2, RECORD_ERR_VERSION, "version 2" },
+	{ "damage: version 3 (from a newer build)", build_dane_enforce,
+	    M_SET, NO_NEEDLE, 2, 1, 3, RECORD_ERR_VERSION,
+	    "record version 3, this build reads versions 1 to 2" },
 	{ "damage: version 255", build_empty, M_SET, NO_NEEDLE, 2, 1, 255,
 	    RECORD_ERR_VERSION, "version 255" },
-	{ "damage: unknown flag", build_enforce, M_SET, NO_NEEDLE, 3, 1, 0x03,
-	    RECORD_ERR_FIELD, "unknown flags 0x03" },
+	{ "damage: unknown flag", build_enforce, M_SET, NO_NEEDLE, 3, 1, 0x05,
+	    RECORD_ERR_FIELD, "unknown flags 0x05 in a version 2 record" },
+	{ "damage: top flag bit", build_dane_enforce, M_SET, NO_NEEDLE, 3, 1,
+	    0x83, RECORD_ERR_FIELD, "unknown flags 0x83" },
+	{ "damage: a DANE value labelled version 1", build_dane_enforce,
+	    M_SET, NO_NEEDLE, 2, 1, 1, RECORD_ERR_FIELD,
+	    "unknown flags 0x03 in a version 1 record" },
+	{ "damage: a DANE value without policy labelled version 1",
+	    build_dane_insecure, M_SET, NO_NEEDLE, 2, 1, 1, RECORD_ERR_FIELD,
+	    "unknown flags 0x02 in a version 1 record" },
+	{ "damage: DANE flag without a DANE part", build_enforce, M_SET,
+	    NO_NEEDLE, 3, 1, 0x03, RECORD_ERR_TRUNCATED,
+	    "DANE checked needs 8 bytes, 0 left" },
+	{ "damage: DANE part without the DANE flag", build_dane_enforce,
+	    M_SET, NO_NEEDLE, 3, 1, 0x01, RECORD_ERR_FIELD, "trailing bytes" },
+	{ "damage: DANE part read as a policy part", build_dane_insecure,
+	    M_SET, NO_NEEDLE, 3, 1, 0x01, -1, NULL },
+	{ "damage: DANE mx 3", build_dane_enforce, M_DANE, NO_NEEDLE, DANE_MX,
+	    1, DANE_MX_SECURE + 1, RECORD_ERR_FIELD, "DANE mx 3 out of range" },
+	{ "damage: DANE mx 255", build_dane_insecure, M_DANE, NO_NEEDLE,
+	    DANE_MX, 1, 255, RECORD_ERR_FIELD, "DANE mx 255 out of range" },
+	{ "damage: DANE_HOSTS_MAX + 1 hosts", build_dane_max, M_DANE,
+	    NO_NEEDLE, DANE_NHOSTS, 1, DANE_HOSTS_MAX + 1, RECORD_ERR_FIELD,
+	    "33 DANE hosts, at most 32" },
+	{ "damage: 255 DANE hosts", build_dane_insecure, M_DANE, NO_NEEDLE,
+	    DANE_NHOSTS, 1, 255, RECORD_ERR_FIELD, "255 DANE hosts" },
+	{ "damage: more DANE hosts than stored", build_dane_enforce, M_DANE,
+	    NO_NEEDLE, DANE_NHOSTS, 1, 3, RECORD_ERR_TRUNCATED,
+	    "truncated: DANE host class 3 needs 1 bytes, 0 left" },
+	{ "damage: fewer DANE hosts than stored", build_dane_enforce, M_DANE,
+	    NO_NEEDLE, DANE_NHOSTS, 1, 1, RECORD_ERR_FIELD,
+	    "trailing bytes" },
+	{ "damage: DANE hosts stored with a count of 0", build_dane_enforce,
+	    M_DANE, NO_NEEDLE, DANE_NHOSTS, 1, 0, RECORD_ERR_FIELD,
+	    "trailing bytes" },
+	{ "damage: DANE host class 4", build_dane_enforce, M_DANE, NO_NEEDLE,
+	    DANE_CLASS1, 1, DANE_HOST_FAIL + 1, RECORD_ERR_FIELD,
+	    "DANE host 1 class 4 out of range" },
+	{ "damage: DANE host 2 class 0x80", build_dane_enforce, M_NEEDLE,
+	    N("\002\024\000mx2.mail"), 0, 1, 0x80, RECORD_ERR_FIELD,
+	    "DANE host 2 class 128 out of range" },
+	{ "damage: DANE host name empty", build_dane_mx_fail, M_NEEDLE,
+	    N("\017\000mx1.example.com\000"), 0, 3, 0, RECORD_ERR_FIELD,
+	    "DANE host 1 is empty" },
+	{ "damage: DANE host name of 254 bytes", build_dane_enforce, M_DANE,
+	    NO_NEEDLE, DANE_NAME1, 2, DOMAIN_MAX + 1, RECORD_ERR_FIELD,
+	    "DANE host 1 is 254 bytes, at most 253 allowed" },
+	{ "damage: DANE host name length 0xffff", build_dane_enforce, M_DANE,
+	    NO_NEEDLE, DANE_NAME1, 2, 0xffff, RECORD_ERR_FIELD,
+	    "DANE host 1 is 65535 bytes" },
+	{ "damage: DANE host name longer than the value", build_dane_enforce,
+	    M_NEEDLE, N("mx2.mail.example.com"), -2, 2, 200,
+	    RECORD_ERR_TRUNCATED, "truncated: DANE host 2 needs 201 bytes" },
+	{ "damage: DANE host name without its NUL", build_dane_enforce,
+	    M_SET, NO_NEEDLE, -1, 1, 'x', RECORD_ERR_FIELD,
+	    "DANE host 2 does not end with a NUL" },
+	{ "damage: NUL inside a DANE host name", build_dane_enforce,
+	    M_NEEDLE, N("mx2.mail.example.com"), 3, 1, 0, RECORD_ERR_FIELD,
+	    "DANE host 2 has a NUL inside" },
+	{ "damage: DANE host name one byte short", build_dane_mx_fail,
+	    M_DROP, NO_NEEDLE, 1, 0, 0, RECORD_ERR_TRUNCATED,
+	    "truncated: DANE host 1 needs 16 bytes, 15 left" },
+	{ "damage: DANE checked cut short", build_dane_insecure, M_DROP,
+	    NO_NEEDLE, 12, 0, 0, RECORD_ERR_TRUNCATED,
+	    "truncated: DANE checked needs 8 bytes, 6 left" },
+	{ "damage: trailing byte after a DANE part", build_dane_enforce,
+	    M_APPEND, NO_NEEDLE, 0, 0, 0, RECORD_ERR_FIELD,
+	    "1 trailing bytes" },
+	{ "damage: trailing byte after DANE with 0 hosts",
+	    build_dane_insecure, M_APPEND, NO_NEEDLE, 0, 0, 'x',
+	    RECORD_ERR_FIELD, "1 trailing bytes" },
 	{ "damage: policy flag without a policy part", build_empty, M_SET,
 	    NO_NEEDLE, 3, 1, 0x01, RECORD_ERR_TRUNCATED,
 	    "origin needs 1 bytes, 0 left" },
@@ -702,6 +1091,14 @@ test_bad(void **state)
 		at = HEADER_LEN + 9 + strlen(in.txt_id) + strlen(in.fail_id) +
 		    strlen(in.fail_reason) + (size_t)tc->off;
 		break;
+	case M_DANE:
+		/* The DANE part starts where the value without it ends. */
+		assert_true(in.has_dane);
+		in.has_dane = 0;
+		xfree(record_encode(&in, &at));
+		in.has_dane = 1;
+		at += (size_t)tc->off;
+		break;
 	case M_NEEDLE:
 		for (i = 0; i + tc->nlen <= len && !found; i++)
 			if (memcmp(buf + i, tc->needle, tc->nlen) == 0) {
@@ -723,7 +1120,8 @@ test_bad(void **state)
 		copy[len++] = (unsigned char)tc->val;
 		break;
 	}
-	if (tc->kind == M_SET || tc->kind == M_POL || tc->kind == M_NEEDLE) {
+	if (tc->kind == M_SET || tc->kind == M_POL || tc->kind == M_DANE ||
+	    tc->kind == M_NEEDLE) {
 		assert_true(at + tc->width <= len);
 		for (i = 0; i < tc->width; i++)
 			copy[at + i] = (unsigned char)(tc->val >> (8 * i));
@@ -856,8 +1254,14 @@ main(void)
 	    test_truncate_everywhere);
 	table_add_fn(&tt, "damage: every flipped byte is refused or "
 	    "round-trips", test_flip_every_byte);
-	table_add_fn(&tt, "layout: version 1 bytes are pinned",
-	    test_golden_layout);
+	table_add_fn(&tt, "layout: version 2 bytes are pinned, with and "
+	    "without DANE", test_golden_layout);
+	table_add_fn(&tt, "layout: version 1 bytes still decode, re-encode as "
+	    "version 2", test_golden_v1);
+	table_add_fn(&tt, "damage: version 1 with the DANE flag",
+	    test_v1_with_dane);
+	table_add_fn(&tt, "init: the DANE part is cleared",
+	    test_init_clears_dane);
 	table_add_fn(&tt, "decode: lines need room, NULL buffer is empty",
 	    test_no_lines_room);
 	TABLE_ADD(&tt, fail_cases, test_fail);
