@@ -252,6 +252,12 @@ rules_fetch_alert(const struct record *rec, int64_t now)
 }
 
 int
+rules_dane_fresh(const struct record *rec, int64_t now)
+{
+	return rec != NULL && rec->has_dane && now < rec->dane_expires;
+}
+
+int
 rules_refresh_due(const struct record *rec, int64_t now, int64_t jitter,
     const struct rules_conf *conf)
 {
@@ -289,7 +295,8 @@ rules_expendable(const struct record *rec, int64_t now,
 {
 	int64_t	last = rec->last_asked;
 
-	if (rules_policy_fresh(rec, now) || rules_negative_fresh(rec, now))
+	if (rules_policy_fresh(rec, now) || rules_negative_fresh(rec, now) ||
+	    rules_dane_fresh(rec, now))
 		return 0;
 	if (rec->txt_checked > last)
 		last = rec->txt_checked;

@@ -36,6 +36,9 @@ int	rules_policy_fresh(const struct record *rec, int64_t now);
 /* The negative entry ("no policy") still holds at now. */
 int	rules_negative_fresh(const struct record *rec, int64_t now);
 
+/* The DANE part is known and within its TTL at now (DANE-16). */
+int	rules_dane_fresh(const struct record *rec, int64_t now);
+
 enum rules_lookup {
 	RULES_ANSWER = 0,	/* answer from the record; no I/O */
 	RULES_ANSWER_RECHECK,	/* answer from the record, and re-check the

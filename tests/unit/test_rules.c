@@ -27,6 +27,7 @@ struct spec {
 	const char	*fail_id;
 	uint32_t	 failures;
 	int64_t		 last_asked;
+	int64_t		 dane_expires;	/* 0: no DANE part */
 };
 
 static char	 mx_name[] = "mx.example.com";
@@ -42,6 +43,12 @@ build(struct record *rec, const struct spec *s)
 	rec->next_fetch = s->next_fetch;
 	rec->failures = s->failures;
 	rec->last_asked = s->last_asked;
+	if (s->dane_expires != 0) {
+		rec->has_dane = 1;
+		rec->dane_checked = s->dane_expires - 300;
+		rec->dane_expires = s->dane_expires;
+		rec->dane_mx = DANE_MX_INSECURE;
+	}
 	if (s->fail_id != NULL) {
 		strcpy(rec->fail_id, s->fail_id);
 		rec->fail = FAIL_TCP;
@@ -87,6 +94,7 @@ struct fresh_case {
 	int64_t		 now;
 	int		 policy;
 	int		 negative;
+	int		 dane;
 };
 
 static const struct fresh_case fresh_cases[] = {
@@ -104,6 +112,12 @@ static const struct fresh_case fresh_cases[] = {
 	{ "fresh: STS-CACHE-13 max_age 0 is never fresh",
 	    { .mode = STS_MODE_ENFORCE, .max_age = 0, .fetched = T }, T, 0,
 	    0 },
+	{ "fresh: DANE-16 DANE part one second before its TTL ends",
+	    { .dane_expires = T + 60 }, T + 59, 0, 0, 1 },
+	{ "fresh: DANE-16 DANE part over when its TTL ends",
+	    { .dane_expires = T + 60 }, T + 60, 0, 0, 0 },
+	{ "fresh: DANE part and policy are independent",
+	    FRESH(.dane_expires = T - 1), T, 1, 0, 0 },
 };
 
 static void
@@ -115,8 +129,10 @@ test_fresh(void **state)
 	build(&rec, &tc->rec);
 	assert_int_equal(rules_policy_fresh(&rec, tc->now), tc->policy);
 	assert_int_equal(rules_negative_fresh(&rec, tc->now), tc->negative);
+	assert_int_equal(rules_dane_fresh(&rec, tc->now), tc->dane);
 	assert_int_equal(rules_policy_fresh(NULL, tc->now), 0);
 	assert_int_equal(rules_negative_fresh(NULL, tc->now), 0);
+	assert_int_equal(rules_dane_fresh(NULL, tc->now), 0);
 }
 
 /*
@@ -609,6 +625,10 @@ static const struct alert_case expendable_cases[] = {
 	{ "expendable: a failure an hour ago is kept",
 	    { .next_fetch = T - 3600 + 300, .fail_id = "id1" }, T, 0 },
 	{ "expendable: an empty record is dropped", { 0 }, T, 1 },
+	{ "expendable: DANE-16 DANE state within its TTL is kept",
+	    { .dane_expires = T + 1 }, T, 0 },
+	{ "expendable: DANE state past its TTL, nothing else: dropped",
+	    { .dane_expires = T - DAY }, T, 1 },
 };
 
 static void
