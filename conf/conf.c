@@ -41,6 +41,8 @@
 #define NOPTIONS	(sizeof(conf_options) / sizeof(conf_options[0]))
 
 static const char *const conf_dane_choices[] = { "auto", "yes", "no", NULL };
+/* In the order of enum dane_partial (dane.h). */
+static const char *const conf_partial_choices[] = { "sts", "dane-only", NULL };
 
 /*
  * The option table (tmux options-table.c, Postfix CONFIG_*_TABLE).  For
@@ -130,11 +132,6 @@ const struct conf_option conf_options[] = {
 	  .flags = CONF_F_RESTART,
 	  .help = "CA bundle for HTTPS policy fetches; empty uses the "
 	      "system trust store" },
-	{ .name = "dnssec_trust_anchor",
-	  .type = CONF_T_PATH,
-	  .def = "/usr/share/dns/root.key",
-	  .offset = offsetof(struct conf, dnssec_trust_anchor),
-	  .help = "DNSSEC root trust anchor file" },
 	{ .name = "dane",
 	  .type = CONF_T_ENUM,
 	  .def = "auto",
@@ -142,6 +139,14 @@ const struct conf_option conf_options[] = {
 	  .choices = conf_dane_choices,
 	  .help = "answer with DANE levels: auto (when DNSSEC and Postfix "
 	      "are ready for it), yes or no" },
+	{ .name = "dane_partial",
+	  .type = CONF_T_ENUM,
+	  .def = "sts",
+	  .offset = offsetof(struct conf, dane_partial),
+	  .choices = conf_partial_choices,
+	  .help = "when only some MX hosts have usable TLSA and an enforce "
+	      "MTA-STS policy applies: sts (answer the policy) or dane-only "
+	      "(hosts without TLSA are skipped)" },
 	{ .name = "txt_recheck_interval",
 	  .type = CONF_T_TIME,
 	  .min = 1, .max = 86400,

@@ -95,8 +95,8 @@ struct conf {
 	size_t			 nresolvers;
 	unsigned		 dns_timeout;	/* seconds, per query */
 	char			*ca_file;	/* "" = system trust store */
-	char			*dnssec_trust_anchor;
 	int			 dane;		/* enum conf_dane */
+	int			 dane_partial;	/* enum dane_partial */
 
 	/* The resolution engine (seconds unless noted). */
 	unsigned		 txt_recheck_interval;	/* DEC-15 */

@@ -119,11 +119,6 @@ check_environment(const struct conf *conf)
 	if (*conf->ca_file != '\0' && access(conf->ca_file, R_OK) == -1)
 		env_problem(conf, &bad, "ca_file: %s: %s", conf->ca_file,
 		    strerror(errno));
-	/* dane = auto does without DANE when the anchor is missing. */
-	if (conf->dane == CONF_DANE_YES &&
-	    access(conf->dnssec_trust_anchor, R_OK) == -1)
-		env_problem(conf, &bad, "dnssec_trust_anchor: %s: %s",
-		    conf->dnssec_trust_anchor, strerror(errno));
 	return bad;
 }
 

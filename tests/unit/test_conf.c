@@ -263,9 +263,12 @@ static const struct row rows[] = {
 	    NUM_ANY),
 	OK("default ca_file is empty (system store)", "", "ca_file", "",
 	    NUM_ANY),
-	OK("default dnssec_trust_anchor is /usr/share/dns/root.key", "",
-	    "dnssec_trust_anchor", "/usr/share/dns/root.key", NUM_ANY),
 	OK("default dane is auto", "", "dane", "auto", CONF_DANE_AUTO),
+	OK("DEC-21 default dane_partial is sts", "", "dane_partial", "sts", 0),
+	OK("dane_partial dane-only accepted", "dane_partial = dane-only",
+	    "dane_partial", "dane-only", 1),
+	BAD1("dane_partial must be sts or dane-only", "dane_partial = yes", 1,
+	    "dane_partial"),
 	OK("default control_socket is in MTASTSD_SOCKET_DIR", "",
 	    "control_socket", MTASTSD_SOCKET_DIR "/control.sock", NUM_ANY),
 	OK("DEC-11 default dns_timeout is 5 s", "", "dns_timeout", "5s", 5),
@@ -423,8 +426,11 @@ static const struct row rows[] = {
 	    "ca_file", "/etc/ssl/certs/ca-certificates.crt", NUM_ANY),
 	BAD1("PATH relative cache_dir refused", "cache_dir = var/lib", 1,
 	    "cache_dir: \"var/lib\" is not an absolute path"),
-	BAD1("PATH relative dnssec_trust_anchor refused",
-	    "dnssec_trust_anchor = root.key", 1, "is not an absolute path"),
+	BAD1("PATH relative ca_file refused", "ca_file = ca.pem", 1,
+	    "ca_file: \"ca.pem\" is not an absolute path"),
+	BAD1("DEC-20 dnssec_trust_anchor is gone: AD from loopback is "
+	    "trusted", "dnssec_trust_anchor = /usr/share/dns/root.key", 1,
+	    "unknown option"),
 
 	/* LISTEN. */
 	OK("listen unix path", "listen = unix:/run/x.sock", "listen",
@@ -803,8 +809,8 @@ static const struct diff_row diff_rows[] = {
 	  "idle_timeout = 5m", NULL },
 	{ "restart diff: max_connections is reloadable", "",
 	  "max_connections = 5", NULL },
-	{ "restart diff: dane and the trust anchor are reloadable", "",
-	  "dane = no\ndnssec_trust_anchor = /k", NULL },
+	{ "restart diff: dane and dane_partial are reloadable", "",
+	  "dane = no\ndane_partial = dane-only", NULL },
 	{ "restart diff: the engine's timers are reloadable", "",
 	  "txt_recheck_interval = 1m\nnegative_cache_ttl = 1m\n"
 	  "lookup_deadline = 5s\nmax_fetches = 5\nrefresh_rate = 1", NULL },
@@ -871,8 +877,8 @@ static const struct dump_row dump_rows[] = {
 	  "max_connections = 65536\nidle_timeout = 90\nuser =\n"
 	  "cache_dir = /var/cache/m\n"
 	  "resolvers = 192.0.2.53@5353, 2001:db8::1 ::1@53\n"
-	  "ca_file = /etc/ca.pem\ndnssec_trust_anchor = /etc/root.key\n"
-	  "dane = no\n" },
+	  "ca_file = /etc/ca.pem\n"
+	  "dane = no\ndane_partial = dane-only\n" },
 	{ "dump round trip: remote listeners",
 	  "listen_remote = yes\nlisten = inet:[2001:db8::1]:25 "
 	  "inet:0.0.0.0:26\n" },
