@@ -1,0 +1,19 @@
+/*
+ * postconf.h: ask Postfix how it is configured (DEC-20, DANE-13).
+ *
+ * DANE answers only work when Postfix's smtp(8) does DNSSEC lookups
+ * (smtp_dns_support_level = dnssec): otherwise "dane-only" defers every
+ * mail.  "postconf -h" is run at start and on reload (it honours
+ * MAIL_CONFIG); it takes a few milliseconds.
+ */
+#ifndef MTASTS_POSTCONF_H
+#define MTASTS_POSTCONF_H
+
+/*
+ * 1 if Postfix's smtp_dns_support_level is "dnssec", 0 if not or if
+ * postconf cannot say; *why gets one readable line (static storage,
+ * valid until the next call).
+ */
+int	postconf_dnssec(const char **why);
+
+#endif /* MTASTS_POSTCONF_H */
