@@ -228,7 +228,7 @@ handle(struct control_conn *c, char *line)
 	const struct sockmap_stats	*ss;
 	char				 domain[DOMAIN_MAX + 1], text[512];
 	char				*cmd, *arg;
-	const char			*why;
+	const char			*why = "";
 
 	if (strncmp(line, CONTROL_MAGIC " ", sizeof(CONTROL_MAGIC)) != 0) {
 		reply(c, "ERR", "bad magic or version (want " CONTROL_MAGIC
@@ -249,12 +249,22 @@ handle(struct control_conn *c, char *line)
 		    "notfound=%llu temp=%llu perm=%llu txt_queries=%llu "
 		    "fetches=%llu fetch_failures=%llu joined=%llu "
 		    "deadlines=%llu refreshes=%llu jobs=%u fetching=%u "
-		    "fetching_peak=%u connections=%u bad_frames=%llu",
+		    "fetching_peak=%u connections=%u bad_frames=%llu "
+		    "dane=%s dane_lookups=%llu",
 		    ls->requests, ls->by_status[1], ls->by_status[0],
 		    ls->by_status[2], ls->by_status[3], ls->txt_queries,
 		    ls->fetches, ls->fetch_failures, ls->joined,
 		    ls->deadlines, ls->refreshes, ls->jobs, ls->fetching,
-		    ls->fetching_peak, ss->open, ss->bad_frames);
+		    ls->fetching_peak, ss->open, ss->bad_frames,
+		    lookup_dane(c->ctl->lookup, NULL) ? "on" : "off",
+		    ls->dane_lookups);
+		reply(c, "OK", text);
+	} else if (strcmp(cmd, "dane") == 0 && arg == NULL) {
+		/* Why DANE answers are on or off (DEC-20), in one line. */
+		int on = lookup_dane(c->ctl->lookup, &why);
+
+		snprintf(text, sizeof(text), "%s: %s", on ? "on" : "off",
+		    why);
 		reply(c, "OK", text);
 	} else if (strcmp(cmd, "refresh") == 0 && arg != NULL) {
 		if (domain_normalize(arg, strlen(arg), domain, &why) == -1) {

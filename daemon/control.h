@@ -8,7 +8,8 @@
  * §14, OpenSMTPD control.c, Unbound's UBCT magic).
  *
  * Commands: "ping"; "refresh DOMAIN" (fetch now, ignoring the backoff);
- * "stats" (key=value counters, space-separated).
+ * "stats" (key=value counters, space-separated); "dane" ("on: why" or
+ * "off: why").
  */
 #ifndef MTASTS_CONTROL_H
 #define MTASTS_CONTROL_H

@@ -1,11 +1,14 @@
 /*
  * lookup.c: the per-domain state machine, STYLE.md §2 steps 3-10.
  *
- * key -> screen -> override -> cache (rules_on_lookup) -> answer, or a job:
- * TXT (rules_on_txt) -> A/AAAA of mta-sts.D -> fetch -> parse ->
- * rules_on_fetch_ok/failed -> store -> answer every waiter.  All policy
- * semantics live in cache/rules.c and answers in decide.c; this file only
- * sequences I/O, joins concurrent lookups, keeps deadlines and logs.
+ * key -> screen -> override -> cache (rules_on_lookup) -> answer, or a job
+ * of up to two parts that run side by side: STS (TXT (rules_on_txt) ->
+ * A/AAAA of mta-sts.D -> fetch -> parse -> rules_on_fetch_ok/failed ->
+ * store) and, with DANE on, DANE (dane_lookup -> store).  When every part
+ * it was asked for is in, the job answers every waiter from the record.
+ * All policy semantics live in cache/rules.c and answers in decide.c; this
+ * file only sequences I/O, joins concurrent lookups, keeps deadlines and
+ * logs.
  *
  * A record read from the cache points into the cache's memory until
  * cache_release(); answers that outlive it are formatted into buffers the
@@ -27,6 +30,8 @@
 #include "bounds.h"
 #include "cache.h"
 #include "conf.h"
+#include "dane.h"
+#include "dane_lookup.h"
 #include "decide.h"
 #include "domain.h"
 #include "failure.h"
@@ -45,6 +50,12 @@
 #define SWEEP_SEC	1	/* the cache walker's pace... */
 #define SWEEP_BATCH	2000	/* ...and stride */
 #define BUSY_WARN_SEC	10	/* "too many lookups" at most this often */
+#define DANE_TTL_MAX	3600	/* DANE state is looked up again after... */
+#define DANE_FAIL_TTL	30	/* ...or, when a lookup failed, after */
+
+/* The parts of a job. */
+#define JOB_STS		0x1	/* the MTA-STS policy */
+#define JOB_DANE	0x2	/* the MX hosts' DNSSEC and TLSA */
 
 enum job_state {
 	JOB_TXT = 0,		/* _mta-sts TXT query in flight */
@@ -86,6 +97,18 @@ struct job {
 	struct resolver_addr	 addrs;		/* for the fetch */
 	struct event		*defer;		/* a step that failed to start */
 	struct waiters		 waiters;
+
+	int			 want;		/* parts asked for (JOB_*) */
+	int			 done;		/* parts finished */
+	struct dane_lookup	*dl;
+	struct event		*dane_defer;	/* DANE failed to start */
+
+	/* The STS part's outcome, kept until every part is in. */
+	enum answer_source	 source;
+	char			 detail[64];	/* "fail=tls-name" or "" */
+	int			 ok;
+	int			 has_once;
+	struct sts_policy	 once;		/* a max_age 0 policy */
 };
 LIST_HEAD(jobs, job);
 TAILQ_HEAD(jobq, job);
@@ -107,6 +130,8 @@ struct lookup {
 	unsigned		 refresh_tokens;
 	int64_t			 busy_warned;
 	int			 closing;	/* lookup_free() runs */
+	int			 dane_on;	/* DANE answers (DEC-20) */
+	char			 dane_why[LOOKUP_DANE_WHY_MAX];
 	struct lookup_stats	 stats;
 
 	/* Scratch for the synchronous path; valid until the next use. */
@@ -118,7 +143,7 @@ struct lookup {
 /* What a finished job tells its waiters, formatted once per profile. */
 struct outcome {
 	enum answer_source	 source;
-	const char		*detail;	/* "fail=tls-name" or "" */
+	char			 detail[64 + DANE_WHY_MAX]; /* for the log */
 	struct answer		 a[2];		/* per answer profile */
 	char			*text[2];	/* owned copies */
 	int			 refresh_ok;
@@ -129,8 +154,13 @@ static int64_t	now_sec(struct lookup *);
 static unsigned	hash_domain(const char *);
 static struct job *job_find(struct lookup *, const char *);
 static struct job *job_new(struct lookup *, const char *, int,
-		    enum record_origin);
+		    enum record_origin, int);
+static void	job_want(struct job *, int);
 static void	job_free(struct job *);
+static void	job_sts_start(struct job *);
+static void	job_dane_start(struct job *);
+static void	job_dane_cb(const struct dane_result *, void *);
+static void	job_dane_fail_cb(evutil_socket_t, short, void *);
 static void	job_txt_cb(const struct resolver_txt *, void *);
 static void	job_txt_fail_cb(evutil_socket_t, short, void *);
 static void	job_addr_cb(const struct resolver_addr *, void *);
@@ -138,9 +168,10 @@ static void	job_fetch_start(struct job *);
 static void	job_fetch_cb(const struct fetch_result *, void *);
 static void	job_slot_release(struct job *);
 static void	fetch_queue_run(struct lookup *);
-static void	job_finish(struct job *, struct record *,
-		    const struct sts_policy *, int, enum answer_source,
+static void	job_sts_done(struct job *, struct record *,
+		    struct sts_policy *, int, enum answer_source,
 		    const char *);
+static void	job_final(struct job *);
 static void	waiter_add(struct job *, int, lookup_cb, lookup_refresh_cb,
 		    void *, const struct timeval *);
 static void	waiter_deadline_cb(evutil_socket_t, short, void *);
@@ -164,7 +195,9 @@ static void	outcome_fill(struct lookup *, struct outcome *, const char *,
 		    enum answer_source, const char *, int64_t);
 static void	outcome_clear(struct outcome *);
 static void	summarize(char *, size_t, const char *,
-		    const struct record *, const struct sts_policy *, int64_t);
+		    const struct record *, const struct sts_policy *, int64_t,
+		    const char *);
+static const char *with_why(char *, size_t, const char *, const char *);
 
 struct lookup *
 lookup_new(struct event_base *base, const struct conf *conf,
@@ -212,6 +245,21 @@ const struct lookup_stats *
 lookup_stats(const struct lookup *lk)
 {
 	return &lk->stats;
+}
+
+void
+lookup_set_dane(struct lookup *lk, int on, const char *why)
+{
+	lk->dane_on = on != 0;
+	snprintf(lk->dane_why, sizeof(lk->dane_why), "%s", why);
+}
+
+int
+lookup_dane(const struct lookup *lk, const char **why)
+{
+	if (why != NULL)
+		*why = lk->dane_why;
+	return lk->dane_on;
 }
 
 /* Wall-clock seconds, as cached by the event loop: no system call. */
@@ -321,11 +369,12 @@ lookup_request(struct lookup *lk, int profile, const char *key,
 	struct job			*job;
 	char				 domain[DOMAIN_MAX + 1];
 	char				 safe[LOG_SAFE_MAX];
+	char				 detail[DANE_WHY_MAX + 16];
 	const char			*why;
 	enum domain_key			 k;
 	enum rules_lookup		 action;
 	int64_t				 now;
-	int				 have;
+	int				 have, want;
 
 	event_base_gettimeofday_cached(lk->base, &start);
 	now = (int64_t)start.tv_sec;
@@ -358,26 +407,36 @@ lookup_request(struct lookup *lk, int profile, const char *key,
 		return;
 	}
 
-	/* Step 5: the fast path, straight from the cache. */
+	/*
+	 * Step 5: the fast path, straight from the cache, when it knows
+	 * all that the answer needs: the policy, and with DANE on the DANE
+	 * state within its TTL (DANE-16).
+	 */
 	have = rec_load(lk, domain, rec);
 	action = rules_on_lookup(have ? rec : NULL, now, &lk->rules);
-	if (action != RULES_RESOLVE) {
-		decide_sts(rec, NULL, domain, now, profile, lk->ans,
-		    sizeof(lk->ans), &a);
+	want = lk->dane_on && !rules_dane_fresh(rec, now) ? JOB_DANE : 0;
+	if (action != RULES_RESOLVE && want == 0) {
+		decide_answer(rec, NULL, domain, now, profile, lk->dane_on,
+		    lk->conf->dane_partial, lk->ans, sizeof(lk->ans), &a,
+		    &why);
 		a.source = rules_policy_fresh(rec, now) ? ANSWER_SRC_CACHE :
 		    ANSWER_SRC_NEGATIVE;
 		maybe_refresh(lk, domain, rec, now);
 		if (rules_touch(rec, now, &lk->rules))
 			rec_store(lk, domain, rec);
 		cache_release(lk->cache);
-		finish(lk, domain, 1, &a, &start, "", cb, arg);
+		finish(lk, domain, 1, &a, &start,
+		    with_why(detail, sizeof(detail), "", why), cb, arg);
 		/* DEC-15: answered from cache; the TXT check goes on alone. */
 		if (action == RULES_ANSWER_RECHECK &&
 		    job_find(lk, domain) == NULL)
-			(void)job_new(lk, domain, 0, RECORD_ORIGIN_LOOKUP);
+			(void)job_new(lk, domain, 0, RECORD_ORIGIN_LOOKUP,
+			    JOB_STS);
 		return;
 	}
 	cache_release(lk->cache);
+	if (action != RULES_ANSWER)
+		want |= JOB_STS;
 
 	/*
 	 * A job for this domain is running: join it, unless it already
@@ -386,6 +445,7 @@ lookup_request(struct lookup *lk, int profile, const char *key,
 	 */
 	if ((job = job_find(lk, domain)) != NULL) {
 		lk->stats.joined++;
+		job_want(job, want);
 		if (job->late)
 			answer_now(lk, domain, profile, &start, "pending", cb,
 			    arg);
@@ -393,7 +453,8 @@ lookup_request(struct lookup *lk, int profile, const char *key,
 			waiter_add(job, profile, cb, NULL, arg, &start);
 		return;
 	}
-	if ((job = job_new(lk, domain, 0, RECORD_ORIGIN_LOOKUP)) == NULL) {
+	if ((job = job_new(lk, domain, 0, RECORD_ORIGIN_LOOKUP, want)) ==
+	    NULL) {
 		/*
 		 * Overloaded: like a lookup that is still pending (DEC-5),
 		 * NOTFOUND, so that mail flows; the warning says why.
@@ -420,15 +481,18 @@ answer_now(struct lookup *lk, const char *domain, int profile,
 {
 	struct record	*rec = &lk->rec;
 	struct answer	 a;
+	char		 buf[DANE_WHY_MAX + 32];
+	const char	*why;
 	int64_t		 now = now_sec(lk);
 
 	(void)rec_load(lk, domain, rec);
-	decide_sts(rec, NULL, domain, now, profile, lk->ans, sizeof(lk->ans),
-	    &a);
+	decide_answer(rec, NULL, domain, now, profile, lk->dane_on,
+	    lk->conf->dane_partial, lk->ans, sizeof(lk->ans), &a, &why);
 	a.source = rules_policy_fresh(rec, now) ? ANSWER_SRC_CACHE :
 	    ANSWER_SRC_DNS;
 	cache_release(lk->cache);
-	finish(lk, domain, 1, &a, start, detail, cb, arg);
+	finish(lk, domain, 1, &a, start, with_why(buf, sizeof(buf), detail,
+	    why), cb, arg);
 }
 
 /*
@@ -451,7 +515,8 @@ maybe_refresh(struct lookup *lk, const char *domain, const struct record *rec,
 	}
 	if (lk->refresh_tokens == 0)
 		return;
-	if (job_new(lk, domain, RULES_REFRESH, RECORD_ORIGIN_REFRESH) != NULL) {
+	if (job_new(lk, domain, RULES_REFRESH, RECORD_ORIGIN_REFRESH,
+	    JOB_STS) != NULL) {
 		lk->refresh_tokens--;
 		lk->stats.refreshes++;
 	}
@@ -532,12 +597,16 @@ lookup_refresh(struct lookup *lk, const char *domain, lookup_refresh_cb cb,
 	struct timeval	 start;
 	struct job	*job;
 	char		 summary[DOMAIN_MAX + 64];
+	int		 want = JOB_STS | (lk->dane_on ? JOB_DANE : 0);
 
 	event_base_gettimeofday_cached(lk->base, &start);
 	if ((job = job_find(lk, domain)) == NULL)
-		job = job_new(lk, domain, RULES_FORCE, RECORD_ORIGIN_OPERATOR);
-	else
+		job = job_new(lk, domain, RULES_FORCE, RECORD_ORIGIN_OPERATOR,
+		    want);
+	else {
 		job->flags |= RULES_FORCE;
+		job_want(job, want);
+	}
 	if (job == NULL) {
 		snprintf(summary, sizeof(summary), "%s: too many lookups in "
 		    "progress", domain);
@@ -595,13 +664,12 @@ job_find(struct lookup *lk, const char *domain)
 	return NULL;
 }
 
-/* Start resolving domain: step 6, the TXT query.  NULL if at capacity. */
+/* Start resolving the parts want of domain.  NULL if at capacity. */
 static struct job *
 job_new(struct lookup *lk, const char *domain, int flags,
-    enum record_origin origin)
+    enum record_origin origin, int want)
 {
 	struct job	*job;
-	char		 name[DOMAIN_MAX + 16];
 
 	if (lk->stats.jobs >= LOOKUP_JOBS_MAX) {
 		log_warnx("lookup: %u jobs in flight; refusing more",
@@ -617,9 +685,31 @@ job_new(struct lookup *lk, const char *domain, int flags,
 	LIST_INSERT_HEAD(&lk->jobs[hash_domain(domain) % JOB_BUCKETS], job,
 	    hash);
 	lk->stats.jobs++;
+	job_want(job, want);
+	return job;
+}
+
+/* Start the parts in want that the job is not running yet. */
+static void
+job_want(struct job *job, int want)
+{
+	want &= ~job->want;
+	job->want |= want;
+	if (want & JOB_STS)
+		job_sts_start(job);
+	if (want & JOB_DANE)
+		job_dane_start(job);
+}
+
+/* Step 6, the TXT query. */
+static void
+job_sts_start(struct job *job)
+{
+	struct lookup	*lk = job->lk;
+	char		 name[DOMAIN_MAX + 16];
 
 	/* STS-REC-1: _mta-sts.<PD>, CNAMEs followed (STS-REC-12). */
-	snprintf(name, sizeof(name), "_mta-sts.%s", domain);
+	snprintf(name, sizeof(name), "_mta-sts.%s", job->domain);
 	job->state = JOB_TXT;
 	lk->stats.txt_queries++;
 	if ((job->q = resolver_txt(lk->res, name, job_txt_cb, job)) == NULL) {
@@ -634,7 +724,89 @@ job_new(struct lookup *lk, const char *domain, int flags,
 			fatalx("%s: evtimer_new failed", __func__);
 		evtimer_add(job->defer, &tv);
 	}
-	return job;
+}
+
+/* The DANE part (RFC 7672 §2.2), alongside the STS part (DANE-19). */
+static void
+job_dane_start(struct job *job)
+{
+	struct lookup	*lk = job->lk;
+	struct timeval	 tv = { 0, 0 };
+
+	lk->stats.dane_lookups++;
+	if ((job->dl = dane_lookup_start(lk->res, job->domain, job_dane_cb,
+	    job)) != NULL)
+		return;
+	/* As for the TXT query: a local failure, told from the loop. */
+	job->dane_defer = evtimer_new(lk->base, job_dane_fail_cb, job);
+	if (job->dane_defer == NULL)
+		fatalx("%s: evtimer_new failed", __func__);
+	evtimer_add(job->dane_defer, &tv);
+}
+
+static void
+job_dane_fail_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct dane_result	*r;
+
+	r = xcalloc(1, sizeof(*r));
+	r->mx = DANE_MX_FAIL;
+	job_dane_cb(r, arg);
+	free(r);
+}
+
+/*
+ * The DANE part is in: store it in the record (the STS part is left as
+ * it is), log what each host gave, and finish if nothing else is out.
+ */
+static void
+job_dane_cb(const struct dane_result *r, void *arg)
+{
+	struct job	*job = arg;
+	struct lookup	*lk = job->lk;
+	struct record	 rec;
+	char		 hosts[512];
+	size_t		 i, len = 0;
+	int64_t		 now = now_sec(lk);
+	uint32_t	 ttl = r->ttl;
+	int		 fail = r->mx == DANE_MX_FAIL, n;
+
+	job->dl = NULL;
+	for (i = 0; i < r->nhosts; i++) {
+		if (r->cls[i] == DANE_HOST_FAIL)
+			fail = 1;
+		n = snprintf(hosts + len, sizeof(hosts) - len, "%s%s %s",
+		    i ? ", " : "", r->host[i], dane_host_str(r->cls[i]));
+		if (n < 0 || (size_t)n >= sizeof(hosts) - len)
+			break;
+		len += (size_t)n;
+	}
+	hosts[len] = '\0';
+	/* DANE-16: no longer than the smallest TTL; failures briefly. */
+	if (fail && (ttl == 0 || ttl > DANE_FAIL_TTL))
+		ttl = DANE_FAIL_TTL;
+	if (ttl > DANE_TTL_MAX)
+		ttl = DANE_TTL_MAX;
+	if (ttl == 0)
+		ttl = 1;	/* so that the lookup that asked can use it */
+	log_info("dane %s: MX %s%s%s, for %us", job->domain,
+	    dane_mx_str(r->mx), len ? "; " : "", hosts, ttl);
+
+	(void)rec_load(lk, job->domain, &rec);
+	rec.has_dane = 1;
+	rec.dane_checked = now;
+	rec.dane_expires = now + ttl;
+	rec.dane_mx = r->mx;
+	rec.dane_nhosts = r->nhosts;
+	for (i = 0; i < r->nhosts; i++) {
+		rec.dane_host[i] = r->host[i];
+		rec.dane_class[i] = r->cls[i];
+	}
+	rec_store(lk, job->domain, &rec);
+	cache_release(lk->cache);
+	job->done |= JOB_DANE;
+	if ((job->done & job->want) == job->want)
+		job_final(job);
 }
 
 static void
@@ -654,6 +826,11 @@ job_free(struct job *job)
 
 	if (job->q != NULL)
 		resolver_cancel(job->q);
+	dane_lookup_cancel(job->dl);
+	if (job->dane_defer != NULL)
+		event_free(job->dane_defer);
+	if (job->has_once)
+		sts_policy_clear(&job->once);
 	if (job->fetch != NULL)
 		fetcher_cancel(job->fetch);
 	job_slot_release(job);
@@ -730,7 +907,7 @@ job_txt_cb(const struct resolver_txt *r, void *arg)
 		    job->domain, rec.policy_id, txt.id);
 	if (rules_on_txt(&rec, t, txt.id, fail, reason, now, job->flags,
 	    &lk->rules) == RULES_DONE) {
-		job_finish(job, &rec, NULL, fail == FAIL_NONE,
+		job_sts_done(job, &rec, NULL, fail == FAIL_NONE,
 		    rules_policy_fresh(&rec, now) ?
 		    ANSWER_SRC_CACHE : t == RECORD_TXT_OK ?
 		    ANSWER_SRC_NEGATIVE : ANSWER_SRC_DNS, "");
@@ -874,8 +1051,8 @@ job_fetch_cb(const struct fetch_result *fr, void *arg)
 		    "mx, %u ms%s", job->domain, job->id, sts_mode_str(pol.mode),
 		    pol.max_age, pol.nmx, fr->ms, kept ? "" :
 		    " (max_age 0: used once, not kept)");
-		job_finish(job, &rec, kept ? NULL : &pol, 1, ANSWER_SRC_FETCH,
-		    "");
+		job_sts_done(job, &rec, kept ? NULL : &pol, 1,
+		    ANSWER_SRC_FETCH, "");
 		sts_policy_clear(&pol);
 		return;
 	}
@@ -892,35 +1069,70 @@ job_fetch_cb(const struct fetch_result *fr, void *arg)
 	else
 		log_info("policy %s: fetch failed (%s): %s", job->domain,
 		    fail_class_str(fail), reason);
-	job_finish(job, &rec, NULL, 0, rules_policy_fresh(&rec, now) ?
+	job_sts_done(job, &rec, NULL, 0, rules_policy_fresh(&rec, now) ?
 	    ANSWER_SRC_STALE : ANSWER_SRC_FETCH, detail);
 }
 
 /*
- * The job is over: store rec, answer every waiter from it (or from once,
- * a max_age 0 policy), free the job.  rec may point into the cache.
+ * The STS part is over: store rec (it may point into the cache), keep
+ * what the waiters are to be told, taking over once (a max_age 0 policy,
+ * cleared in the caller), and finish if nothing else is out.
  */
 static void
-job_finish(struct job *job, struct record *rec, const struct sts_policy *once,
+job_sts_done(struct job *job, struct record *rec, struct sts_policy *once,
     int ok, enum answer_source source, const char *detail)
 {
 	struct lookup	*lk = job->lk;
+
+	rec_store(lk, job->domain, rec);
+	cache_release(lk->cache);
+	job->source = source;
+	job->ok = ok;
+	snprintf(job->detail, sizeof(job->detail), "%s", detail);
+	if (once != NULL) {
+		job->once = *once;
+		job->has_once = 1;
+		memset(once, 0, sizeof(*once));
+	}
+	job->done |= JOB_STS;
+	if ((job->done & job->want) == job->want)
+		job_final(job);
+}
+
+/*
+ * Every part is in: answer every waiter from the record (and the STS
+ * part's outcome), free the job.
+ */
+static void
+job_final(struct job *job)
+{
+	struct lookup	*lk = job->lk;
+	struct record	 rec;
 	struct waiters	 waiters;
 	struct waiter	*w;
 	struct outcome	 oc;
 	char		 domain[DOMAIN_MAX + 1];
 	int64_t		 now = now_sec(lk);
+	enum answer_source source = job->source;
 
 	memcpy(domain, job->domain, sizeof(domain));
-	outcome_fill(lk, &oc, domain, rec, once, source, detail, now);
-	oc.refresh_ok = ok;
+	(void)rec_load(lk, domain, &rec);
+	/* The STS part was answered from the cache. */
+	if (!(job->want & JOB_STS)) {
+		source = rules_policy_fresh(&rec, now) ? ANSWER_SRC_CACHE :
+		    ANSWER_SRC_NEGATIVE;
+		job->ok = 1;
+	}
+	outcome_fill(lk, &oc, domain, &rec, job->has_once ? &job->once :
+	    NULL, source, job->detail, now);
+	oc.refresh_ok = job->ok;
 	/* Postfix asked: that is what keeps a policy refreshed. */
 	TAILQ_FOREACH(w, &job->waiters, entry)
 		if (w->cb != NULL) {
-			(void)rules_touch(rec, now, &lk->rules);
+			if (rules_touch(&rec, now, &lk->rules))
+				rec_store(lk, domain, &rec);
 			break;
 		}
-	rec_store(lk, domain, rec);
 	cache_release(lk->cache);
 
 	/* Detach first: a waiter's callback may start a new job here. */
@@ -946,19 +1158,37 @@ outcome_fill(struct lookup *lk, struct outcome *oc, const char *domain,
     const struct record *rec, const struct sts_policy *once,
     enum answer_source source, const char *detail, int64_t now)
 {
-	int	p;
+	const char	*why = "";
+	int		 p;
 
 	memset(oc, 0, sizeof(*oc));
 	oc->source = source;
-	oc->detail = detail;
 	for (p = 0; p < 2; p++) {
-		decide_sts(rec, once, domain, now, p, lk->ans,
-		    sizeof(lk->ans), &oc->a[p]);
+		decide_answer(rec, once, domain, now, p, lk->dane_on,
+		    lk->conf->dane_partial, lk->ans, sizeof(lk->ans),
+		    &oc->a[p], &why);
 		oc->a[p].source = source;
 		oc->text[p] = xstrndup(oc->a[p].text, oc->a[p].len);
 		oc->a[p].text = oc->text[p];
 	}
-	summarize(oc->summary, sizeof(oc->summary), domain, rec, once, now);
+	with_why(oc->detail, sizeof(oc->detail), detail, why);
+	summarize(oc->summary, sizeof(oc->summary), domain, rec, once, now,
+	    why);
+}
+
+/*
+ * The detail for the log line: detail, then the DANE reason (DANE
+ * answers are explained on the line that gives them).  Returns buf, or
+ * detail when there is nothing to add.
+ */
+static const char *
+with_why(char *buf, size_t size, const char *detail, const char *why)
+{
+	if (why == NULL || *why == '\0')
+		return detail;
+	snprintf(buf, size, "%s%sdane=\"%s\"", detail, *detail ? " " : "",
+	    why);
+	return buf;
 }
 
 static void
@@ -971,7 +1201,8 @@ outcome_clear(struct outcome *oc)
 /* One line for mtasts-ctl refresh. */
 static void
 summarize(char *buf, size_t size, const char *domain,
-    const struct record *rec, const struct sts_policy *once, int64_t now)
+    const struct record *rec, const struct sts_policy *once, int64_t now,
+    const char *why)
 {
 	const struct sts_policy	*pol = once;
 	int			 n;
@@ -987,9 +1218,14 @@ summarize(char *buf, size_t size, const char *domain,
 		n = snprintf(buf, size, "%s: no policy (TXT %s)", domain,
 		    record_txt_str(rec->txt));
 	if (n >= 0 && (size_t)n < size && rec->fail != FAIL_NONE &&
-	    rec->fail_time == now)
-		snprintf(buf + n, size - (size_t)n, "; failed: %s: %s",
+	    rec->fail_time == now) {
+		int m = snprintf(buf + n, size - (size_t)n, "; failed: %s: %s",
 		    fail_class_str(rec->fail), rec->fail_reason);
+
+		n = m < 0 ? m : n + m;
+	}
+	if (n >= 0 && (size_t)n < size && *why != '\0')
+		snprintf(buf + n, size - (size_t)n, "; DANE: %s", why);
 }
 
 /*

@@ -43,6 +43,7 @@ struct lookup_stats {
 	unsigned long long	joined;		/* lookups that joined a job */
 	unsigned long long	deadlines;	/* answered at the deadline */
 	unsigned long long	refreshes;	/* proactive refresh jobs */
+	unsigned long long	dane_lookups;	/* MX/TLSA lookups started */
 	unsigned		jobs;		/* in flight now */
 	unsigned		fetching;	/* fetches in flight now */
 	unsigned		fetching_peak;
@@ -55,6 +56,15 @@ struct lookup_stats {
 struct lookup	*lookup_new(struct event_base *, const struct conf *,
 		    struct cache *, struct resolver *, struct fetcher *);
 void		 lookup_set_conf(struct lookup *, const struct conf *);
+
+/*
+ * Whether answers take DANE into account (DEC-20; main.c decides from the
+ * configuration, the DNSSEC self-test and Postfix's settings), and why,
+ * in one line for mtasts-ctl stats.  Off until set.
+ */
+#define LOOKUP_DANE_WHY_MAX	360
+void		 lookup_set_dane(struct lookup *, int on, const char *why);
+int		 lookup_dane(const struct lookup *, const char **why);
 
 /*
  * Answer key[0..keylen) for a map of the given answer profile.  The answer

@@ -27,9 +27,12 @@
 #include "cache.h"
 #include "conf.h"
 #include "control.h"
+#include "decide.h"
+#include "dnssec_check.h"
 #include "fetcher.h"
 #include "log.h"
 #include "lookup.h"
+#include "postconf.h"
 #include "privdrop.h"
 #include "resolver.h"
 #include "sdnotify.h"
@@ -51,6 +54,16 @@ struct daemon {
 	struct resolver		*resolver;
 	struct fetcher		*fetcher;
 	struct lookup		*lookup;
+	struct dnssec_check	*dnssec;
+
+	/* What DEC-20 decides DANE answers from, and what it decided. */
+	int			 dnssec_ok;
+	char			 dnssec_why[160];
+	int			 postfix_ok;
+	char			 postfix_why[160];
+	int			 dane_on;	/* -1 before the first decision */
+	char			 dane_why[LOOKUP_DANE_WHY_MAX];
+
 	struct event		*ev_hup, *ev_term, *ev_int, *ev_flush;
 	struct event		*ev_drain;
 	int			 draining;
@@ -75,6 +88,10 @@ static void	on_drain(evutil_socket_t, short, void *);
 static void	on_flush(evutil_socket_t, short, void *);
 static void	arm_flush(void);
 static void	print_errors(const struct conf_errors *);
+static void	print_dane(const struct conf *);
+static void	check_postfix(void);
+static void	on_dnssec(int, const char *, void *);
+static void	dane_update(void);
 static void	raise_fd_limit(struct conf *);
 
 static void
@@ -229,6 +246,136 @@ open_engine(void)
 	d.lookup = lookup_new(d.base, conf, d.cache, d.resolver, d.fetcher);
 	if (d.control != NULL)
 		control_attach(d.control, d.lookup, d.sm);
+
+	/*
+	 * DANE (DEC-20).  Until the first self-test answers, a loopback
+	 * resolver is taken at its word: its AD bit is the trust model
+	 * (DANE-4), and answering without DANE meanwhile could hand out
+	 * "secure" for a DANE domain (DANE-1).
+	 */
+	d.dane_on = -1;
+	d.dnssec_ok = resolver_loopback(d.resolver);
+	snprintf(d.dnssec_why, sizeof(d.dnssec_why), "%s", d.dnssec_ok ?
+	    "the DNSSEC self-test has not run yet" : "a resolver is not on "
+	    "loopback, so its AD bit cannot be trusted");
+	check_postfix();
+	d.dnssec = dnssec_check_new(d.base, d.resolver, on_dnssec, NULL);
+}
+
+/* DANE-13: does Postfix's smtp(8) look up DNSSEC?  Start and reload. */
+static void
+check_postfix(void)
+{
+	const char	*why;
+
+	if (d.conf->dane != CONF_DANE_AUTO) {
+		d.postfix_ok = 0;
+		snprintf(d.postfix_why, sizeof(d.postfix_why), "Postfix's "
+		    "smtp_dns_support_level not checked (dane = %s)",
+		    d.conf->dane == CONF_DANE_YES ? "yes" : "no");
+	} else {
+		d.postfix_ok = postconf_dnssec(&why);
+		snprintf(d.postfix_why, sizeof(d.postfix_why), "%s", why);
+	}
+	dane_update();
+}
+
+/* The self-test's verdict; each change is logged (DANE-4). */
+static void
+on_dnssec(int ok, const char *why, void *arg)
+{
+	if (ok != d.dnssec_ok || strcmp(why, d.dnssec_why) != 0) {
+		if (ok)
+			log_info("dnssec: %s", why);
+		else if (d.conf->dane != CONF_DANE_NO)
+			log_warnx("dnssec: self-test failed: %s", why);
+		else
+			log_info("dnssec: self-test failed: %s", why);
+	}
+	d.dnssec_ok = ok;
+	snprintf(d.dnssec_why, sizeof(d.dnssec_why), "%s", why);
+	dane_update();
+}
+
+/* Decide (DEC-20), tell the lookups, and log every change loudly. */
+static void
+dane_update(void)
+{
+	char	why[LOOKUP_DANE_WHY_MAX];
+	int	on = 0;
+
+	switch (decide_dane_gate(d.conf->dane, d.dnssec_ok, d.postfix_ok)) {
+	case DECIDE_GATE_ON:
+		on = 1;
+		snprintf(why, sizeof(why), "%s; %s", d.dnssec_why,
+		    d.postfix_why);
+		break;
+	case DECIDE_GATE_OFF_CONF:
+		snprintf(why, sizeof(why), "dane = no");
+		break;
+	case DECIDE_GATE_OFF_DNSSEC:
+		snprintf(why, sizeof(why), "%s", d.dnssec_why);
+		break;
+	case DECIDE_GATE_OFF_POSTFIX:
+		snprintf(why, sizeof(why), "%s", d.postfix_why);
+		break;
+	}
+	lookup_set_dane(d.lookup, on, why);
+	if (on == d.dane_on && strcmp(why, d.dane_why) == 0)
+		return;
+	if (on)
+		log_info("DANE answers on: %s", why);
+	else if (d.conf->dane == CONF_DANE_NO)
+		log_info("DANE answers off: %s", why);
+	else
+		log_warnx("DANE answers OFF: %s; DANE domains get MTA-STS "
+		    "answers only", why);
+	d.dane_on = on;
+	snprintf(d.dane_why, sizeof(d.dane_why), "%s", why);
+}
+
+/*
+ * mtastsd -n: what DANE answers will need (DEC-20, DANE-4, DANE-13).
+ * Only what can be known without the network: the self-test runs in the
+ * daemon.
+ */
+static void
+print_dane(const struct conf *conf)
+{
+	struct event_base	*base;
+	struct resolver		*res;
+	const char		*why;
+	char			*cause = NULL;
+	int			 pf;
+
+	if (conf->dane == CONF_DANE_NO) {
+		printf("dane = no: answers never use DANE\n");
+		return;
+	}
+	pf = postconf_dnssec(&why);
+	printf("dane = %s: %s\n", conf->dane == CONF_DANE_AUTO ? "auto" :
+	    "yes", why);
+	if (!pf)
+		printf("  %s: Postfix needs smtp_dns_support_level = dnssec "
+		    "in main.cf,\n  or it defers every dane-only "
+		    "destination\n", conf->dane == CONF_DANE_AUTO ?
+		    "DANE answers stay off" : "warning");
+	if ((base = event_base_new()) != NULL &&
+	    (res = resolver_new(base, conf->resolvers, conf->nresolvers,
+	    conf->dns_timeout * 1000, &cause)) != NULL) {
+		if (!resolver_loopback(res))
+			printf("  DANE answers stay off: a resolver is not on "
+			    "loopback, so its AD bit cannot be trusted\n");
+		resolver_free(res);
+	} else if (cause != NULL) {
+		printf("  resolvers: %s\n", cause);
+		free(cause);
+	}
+	if (base != NULL)
+		event_base_free(base);
+	printf("  DANE answers need a local validating resolver, the one "
+	    "Postfix uses;\n  mtastsd checks that it validates at start "
+	    "and every %d minutes\n", DNSSEC_CHECK_SEC / 60);
 }
 
 static void
@@ -275,6 +422,7 @@ on_hup(evutil_socket_t sig, short what, void *arg)
 	sockmap_set_limits(d.sm, nconf->max_connections, nconf->idle_timeout);
 	conf_free(d.conf);
 	d.conf = nconf;
+	check_postfix();	/* dane, or main.cf, may have changed */
 	log_info("configuration reloaded: %zu override(s)", nconf->noverrides);
 	sdnotify("READY=1\nSTATUS=serving");
 }
@@ -408,6 +556,7 @@ main(int argc, char *argv[])
 		if (check_environment(d.conf) > 0)
 			return 1;
 		printf("%s: configuration OK\n", d.conf->file);
+		print_dane(d.conf);
 		conf_free(d.conf);
 		return 0;
 	}
@@ -481,6 +630,7 @@ main(int argc, char *argv[])
 	log_set_flush_hook(NULL);
 	sockmap_stop(d.sm);
 	control_free(d.control);
+	dnssec_check_free(d.dnssec);
 	lookup_free(d.lookup);
 	sockmap_free(d.sm);
 	fetcher_free(d.fetcher);
