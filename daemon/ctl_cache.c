@@ -12,10 +12,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "answer.h"
+#include "bounds.h"
 #include "cache.h"
 #include "conf.h"
 #include "control.h"
 #include "ctl.h"
+#include "dane.h"
+#include "decide.h"
 #include "domain.h"
 #include "failure.h"
 #include "record.h"
@@ -34,7 +38,11 @@ static void	json_str(const char *, size_t);
 static int	list_fn(const char *, size_t, const void *, size_t, void *);
 static int	dump_fn(const char *, size_t, const void *, size_t, void *);
 static int	stats_fn(const char *, size_t, const void *, size_t, void *);
-static void	show_record(const char *, const struct record *, int64_t);
+static void	show_record(const char *, const struct record *, int64_t,
+		    int, int);
+static int	daemon_dane(struct ctl *, int *);
+static void	show_answer(const char *, const struct record *, int64_t, int,
+		    int);
 static void	print_text(const char *, size_t);
 
 /* The cache, or NULL after saying why; *rc gets the exit code. */
@@ -192,8 +200,36 @@ cmd_list(struct ctl *ctl, char **argv)
  * show: everything about one domain.
  */
 
+/*
+ * The answer the daemon gives from this record right now, to Postfix's
+ * plain profile, and why (decide.c, the same code the daemon runs).
+ */
 static void
-show_record(const char *domain, const struct record *rec, int64_t now)
+show_answer(const char *domain, const struct record *rec, int64_t now,
+    int dane_on, int dane_partial)
+{
+	struct answer	 a;
+	char		 buf[SOCKMAP_REPLY_MAX];
+	const char	*why;
+
+	decide_answer(rec, NULL, domain, now, ANSWER_PROFILE_POSTFIX, dane_on,
+	    dane_partial, buf, sizeof(buf), &a, &why);
+	printf("answer:          %s%s%.*s\n", answer_status_str(a.status),
+	    a.len ? " " : "", (int)a.len, a.text);
+	if (*why != '\0')
+		printf("  because:       %s\n", why);
+	else if (a.status == ANSWER_NOTFOUND)
+		printf("  because:       %s\n", rules_policy_fresh(rec, now) ?
+		    "the policy's mode is not enforce" : "no policy applies");
+	else if (a.status == ANSWER_OK)
+		printf("  because:       enforce policy\n");
+	if (!dane_on)
+		printf("  (DANE answers are off)\n");
+}
+
+static void
+show_record(const char *domain, const struct record *rec, int64_t now,
+    int dane_on, int dane_partial)
 {
 	char	t[64];
 	size_t	i;
@@ -239,14 +275,19 @@ show_record(const char *domain, const struct record *rec, int64_t now)
 			    when(t, sizeof(t), rec->next_fetch, now));
 	} else
 		printf("last failure:    none\n");
-	/* The answer the daemon gives from this record, right now. */
-	if (rec->has_policy && rules_policy_fresh(rec, now) &&
-	    rec->policy.mode == STS_MODE_ENFORCE)
-		printf("answer:          OK secure (enforce policy)\n");
-	else
-		printf("answer:          NOTFOUND (%s)\n",
-		    rec->has_policy && rules_policy_fresh(rec, now) ?
-		    "mode is not enforce" : "no policy applies");
+	if (rec->has_dane) {
+		printf("dane:            MX %s, checked %s, ",
+		    dane_mx_str(rec->dane_mx),
+		    when(t, sizeof(t), rec->dane_checked, now));
+		printf("good until %s%s\n",
+		    when(t, sizeof(t), rec->dane_expires, now),
+		    rules_dane_fresh(rec, now) ? "" : " (lapsed)");
+		for (i = 0; i < rec->dane_nhosts; i++)
+			printf("  mx host:       %s: %s\n", rec->dane_host[i],
+			    dane_host_str(rec->dane_class[i]));
+	} else
+		printf("dane:            not looked up\n");
+	show_answer(domain, rec, now, dane_on, dane_partial);
 	if (rec->has_policy) {
 		printf("policy text (%zu bytes):\n", rec->text_len);
 		print_text(rec->text, rec->text_len);
@@ -263,20 +304,27 @@ cmd_show(struct ctl *ctl, char **argv)
 	const char			*why;
 	const void			*val;
 	size_t				 len;
-	int				 rc = 0, found;
+	int				 rc = 0, found, dane_on, known;
 
 	if (domain_normalize(argv[0], strlen(argv[0]), domain, &why) == -1) {
 		fprintf(stderr, "mtasts-ctl: %s: %s\n", argv[0], why);
 		return EXIT_USAGE;
 	}
+	dane_on = daemon_dane(ctl, &known);
 	if ((c = open_cache(ctl, CACHE_RDONLY, &rc)) == NULL)
 		return rc;
 	found = cache_get(c, CACHE_DB_POLICY, domain, strlen(domain), &val,
 	    &len);
 	if (found == 1) {
 		if (decode(domain, strlen(domain), val, len, &rec, &lines) ==
-		    0)
-			show_record(domain, &rec, (int64_t)time(NULL));
+		    0) {
+			show_record(domain, &rec, (int64_t)time(NULL),
+			    dane_on, ctl_conf(ctl)->dane_partial);
+			if (!known)
+				printf("(the daemon did not say whether DANE "
+				    "answers are on; assumed %s)\n", dane_on ?
+				    "on" : "off");
+		}
 		else
 			rc = EXIT_CACHE;
 	} else {
@@ -286,6 +334,22 @@ cmd_show(struct ctl *ctl, char **argv)
 	cache_release(c);
 	cache_close(c);
 	return rc;
+}
+
+/*
+ * Are the daemon's DANE answers on?  Asked over the control socket; when
+ * it cannot say, *known is 0 and the configuration's "dane" decides.
+ */
+static int
+daemon_dane(struct ctl *ctl, int *known)
+{
+	char	reply[CONTROL_LINE_MAX];
+
+	*known = ctl_control(ctl, "dane", reply, sizeof(reply), 1) == 0 &&
+	    strncmp(reply, "OK ", 3) == 0;
+	if (*known)
+		return strncmp(reply + 3, "on", 2) == 0;
+	return ctl_conf(ctl)->dane != CONF_DANE_NO;
 }
 
 /*
@@ -359,6 +423,10 @@ cmd_stats(struct ctl *ctl, char **argv)
 	case 0:
 		printf("daemon:       %s\n", strncmp(reply, "OK ", 3) == 0 ?
 		    reply + 3 : reply);
+		/* DEC-20: whether answers use DANE, and why (not). */
+		if (ctl_control(ctl, "dane", reply, sizeof(reply), 1) == 0)
+			printf("dane:         %s\n", strncmp(reply, "OK ", 3) ==
+			    0 ? reply + 3 : reply);
 		break;
 	case EXIT_DENIED:
 		printf("daemon:       control socket: permission denied\n");
@@ -447,6 +515,21 @@ dump_fn(const char *key, size_t klen, const void *val, size_t len,
 		    (long long)rec.next_fetch);
 	} else
 		printf(",\"failure\":null");
+	if (rec.has_dane) {
+		printf(",\"dane\":{\"mx\":\"%s\",\"checked\":%lld,"
+		    "\"expires\":%lld,\"fresh\":%s,\"hosts\":[",
+		    dane_mx_str(rec.dane_mx), (long long)rec.dane_checked,
+		    (long long)rec.dane_expires, rules_dane_fresh(&rec,
+		    w->now) ? "true" : "false");
+		for (i = 0; i < rec.dane_nhosts; i++) {
+			printf("%s{\"host\":", i > 0 ? "," : "");
+			json_str(rec.dane_host[i], strlen(rec.dane_host[i]));
+			printf(",\"tlsa\":\"%s\"}",
+			    dane_host_str(rec.dane_class[i]));
+		}
+		printf("]}");
+	} else
+		printf(",\"dane\":null");
 	printf("}\n");
 	w->n++;
 	return 0;
