@@ -23,6 +23,7 @@ socket_group =
 cache_dir = $T_WORK/cache
 control_socket = $T_WORK/run/control.sock
 ca_file = $WORLD_CA
+dane = no
 EOF2
 for i in $(seq "$N"); do world_bulk_domain "$i"; done >"$T_WORK/keys"
 bg "$MTASTSD" -F -f "$CONF" 2>"$T_WORK/mtastsd.log"

@@ -34,6 +34,7 @@ POLICY="secure match=mx.example.net servername=hostname"
 	echo "user ="
 	echo "socket_group ="
 	echo "cache_dir = $W/cache"
+	echo "dane = no"
 	for i in $(seq -w 0 999); do
 		echo "override d$i.example = $POLICY"
 	done

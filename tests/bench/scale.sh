@@ -44,6 +44,7 @@ for size in 1000 "$N"; do
 	control_socket =
 	resolvers = 127.0.0.1
 	refresh_rate = 0
+	dane = no
 	EOF2
 	out=$($PIN0 "$B/tests/bench/readytime" "$W/m$size.sock" \
 	    "$B/mtastsd" -F -f "$W/m$size.conf" 2>"$W/m$size.log")

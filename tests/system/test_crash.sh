@@ -26,6 +26,7 @@ socket_group =
 cache_dir = $T_WORK/cache
 control_socket = $T_WORK/run/control.sock
 ca_file = $WORLD_CA
+dane = no
 EOF
 
 start_daemon() {

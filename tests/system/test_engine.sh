@@ -27,6 +27,8 @@ txt_recheck_interval = 1s
 negative_cache_ttl = 2s
 lookup_deadline = 2s
 fetch_timeout = 4s
+# MTA-STS alone here; test_dane.sh has DANE.
+dane = no
 EOF
 
 start_daemon() {

@@ -26,6 +26,7 @@ control_socket = $T_WORK/run/control.sock
 # No DNS server in this namespace: lookups fail fast and answer NOTFOUND.
 resolvers = 127.0.0.1
 dns_timeout = 1s
+dane = no
 idle_timeout = ${IDLE:-60s}
 max_connections = ${MAXCONN:-64}
 override example.net = secure match=mx.example.net
