@@ -195,6 +195,53 @@ const struct conf_option conf_options[] = {
 	  .offset = offsetof(struct conf, refresh_rate),
 	  .help = "proactive refreshes started per second at most; 0 turns "
 	      "proactive refresh off (STS-CACHE-7)" },
+	{ .name = "tlsrpt",
+	  .type = CONF_T_BOOL,
+	  .def = "no",
+	  .offset = offsetof(struct conf, tlsrpt),
+	  .flags = CONF_F_RESTART,
+	  .help = "collect TLS outcomes and send RFC 8460 reports to the "
+	      "domains that ask for them" },
+	{ .name = "tlsrpt_socket",
+	  .type = CONF_T_PATH,
+	  .def = MTASTSD_SOCKET_DIR "/tlsrpt.sock",
+	  .offset = offsetof(struct conf, tlsrpt_socket),
+	  .flags = CONF_F_RESTART,
+	  .help = "Unix datagram socket for Postfix's TLSRPT events "
+	      "(smtp_tlsrpt_socket_name); socket_mode and socket_group "
+	      "apply" },
+	{ .name = "tlsrpt_organization",
+	  .type = CONF_T_STRING,
+	  .def = "",
+	  .offset = offsetof(struct conf, tlsrpt_organization),
+	  .help = "organization-name of the reports; needed with "
+	      "tlsrpt = yes" },
+	{ .name = "tlsrpt_contact",
+	  .type = CONF_T_STRING,
+	  .def = "",
+	  .offset = offsetof(struct conf, tlsrpt_contact),
+	  .help = "contact-info of the reports and sender of report mail, "
+	      "a plain address (user@example.net); needed with "
+	      "tlsrpt = yes" },
+	{ .name = "tlsrpt_submitter",
+	  .type = CONF_T_STRING,
+	  .def = "",
+	  .offset = offsetof(struct conf, tlsrpt_submitter),
+	  .help = "submitter domain of the reports (file names, "
+	      "TLS-Report-Submitter); empty means the domain of "
+	      "tlsrpt_contact" },
+	{ .name = "tlsrpt_send_delay",
+	  .type = CONF_T_TIME,
+	  .min = 0, .max = 86399,
+	  .def = "4h",
+	  .offset = offsetof(struct conf, tlsrpt_send_delay),
+	  .help = "reports go out at a random time within this long after "
+	      "their UTC day ends (RPT-5)" },
+	{ .name = "sendmail_path",
+	  .type = CONF_T_PATH,
+	  .def = "/usr/sbin/sendmail",
+	  .offset = offsetof(struct conf, sendmail_path),
+	  .help = "the sendmail program that report mail is handed to" },
 };
 const size_t conf_noptions = NOPTIONS;
 
@@ -255,6 +302,8 @@ static const char *esc(char *, size_t, const char *, size_t);
 static int	 is_blank(char);
 static void	 trim(const char **, size_t *);
 static int	 valid_utf8(const unsigned char *, size_t);
+static void	 check_tlsrpt(struct conf_pstate *);
+static unsigned	 option_line(const struct conf_pstate *, const char *);
 static size_t	 edit_distance(const char *, size_t, const char *, size_t);
 static void	 perr(struct conf_pstate *, unsigned, const char *, ...)
 		    __attribute__((__format__(__printf__, 3, 4)));
@@ -1173,6 +1222,76 @@ check_listen(struct conf_pstate *st)
 	}
 }
 
+/*
+ * tlsrpt = yes needs who reports (RPT-6) and a plain address to send
+ * from; the submitter is a domain, normally the contact's (RPT-19).
+ */
+static void
+check_tlsrpt(struct conf_pstate *st)
+{
+	struct conf	*conf = st->conf;
+	const char	*at, *why;
+	char		 dom[DOMAIN_MAX + 1], e[CONF_ESC_MAX];
+
+	if (*conf->tlsrpt_contact != '\0' &&
+	    !conf_valid_address(conf->tlsrpt_contact))
+		perr(st, option_line(st, "tlsrpt_contact"), "tlsrpt_contact: "
+		    "\"%s\" is not a plain address (user@example.net)",
+		    esc(e, sizeof(e), conf->tlsrpt_contact,
+		    strlen(conf->tlsrpt_contact)));
+	if (*conf->tlsrpt_submitter != '\0' &&
+	    domain_normalize(conf->tlsrpt_submitter,
+	    strlen(conf->tlsrpt_submitter), dom, &why) == -1)
+		perr(st, option_line(st, "tlsrpt_submitter"),
+		    "tlsrpt_submitter: \"%s\" is not a domain: %s",
+		    esc(e, sizeof(e), conf->tlsrpt_submitter,
+		    strlen(conf->tlsrpt_submitter)), why);
+	if (!conf->tlsrpt)
+		return;
+	if (*conf->tlsrpt_organization == '\0')
+		perr(st, option_line(st, "tlsrpt"), "tlsrpt = yes needs "
+		    "tlsrpt_organization (the reports' organization-name)");
+	if (*conf->tlsrpt_contact == '\0')
+		perr(st, option_line(st, "tlsrpt"), "tlsrpt = yes needs "
+		    "tlsrpt_contact (the reports' contact-info)");
+	else if (*conf->tlsrpt_submitter == '\0' &&
+	    (at = strrchr(conf->tlsrpt_contact, '@')) != NULL &&
+	    domain_normalize(at + 1, strlen(at + 1), dom, &why) == -1)
+		perr(st, option_line(st, "tlsrpt_contact"), "tlsrpt_contact: "
+		    "its domain is not a domain (%s); set tlsrpt_submitter",
+		    why);
+}
+
+/* The line that set option name, or 0 (after the last line). */
+static unsigned
+option_line(const struct conf_pstate *st, const char *name)
+{
+	const struct conf_option	*o = conf_option_find(name);
+
+	return o == NULL ? 0 : st->set_line[o - conf_options];
+}
+
+/*
+ * A plain address for contact-info and a sendmail envelope: local@domain,
+ * printable ASCII without blanks, quotes, brackets, commas or colons (no
+ * "mailto:"), not starting with '-' (it becomes a sendmail argument).
+ */
+int
+conf_valid_address(const char *s)
+{
+	const char	*at = strrchr(s, '@');
+	size_t		 i;
+
+	if (at == NULL || at == s || at[1] == '\0' || *s == '-' ||
+	    strlen(s) > 254)
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if (s[i] <= ' ' || s[i] >= 0x7f || strchr("\"<>,;:()[]\\",
+		    s[i]) != NULL)
+			return 0;
+	return 1;
+}
+
 /* The built-in defaults are config text too; a bad one is a build bug. */
 static void
 apply_defaults(struct conf_pstate *st)
@@ -1239,6 +1358,7 @@ conf_parse(const char *buf, size_t len, const char *filename,
 	st.post = 1;
 	check_listen(&st);
 	check_overrides(&st);
+	check_tlsrpt(&st);
 
 	if (st.nerrs > 0) {
 		qsort(st.errs, st.nerrs, sizeof(*st.errs), perr_cmp);

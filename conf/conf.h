@@ -107,6 +107,15 @@ struct conf {
 	unsigned		 max_fetches;		/* in flight at once */
 	unsigned		 refresh_rate;		/* per second, 0 = off */
 
+	/* TLS reporting (RFC 8460). */
+	int			 tlsrpt;		/* collect and report */
+	char			*tlsrpt_socket;		/* libtlsrpt's datagrams */
+	char			*tlsrpt_organization;	/* organization-name */
+	char			*tlsrpt_contact;	/* contact-info, From */
+	char			*tlsrpt_submitter;	/* "" = contact's domain */
+	unsigned		 tlsrpt_send_delay;	/* seconds, RPT-5 */
+	char			*sendmail_path;
+
 	struct conf_override	*overrides;	/* sorted by domain */
 	size_t			 noverrides;
 };
@@ -163,6 +172,13 @@ void	conf_errors_clear(struct conf_errors *);
 
 /* The option named name, or NULL. */
 const struct conf_option *conf_option_find(const char *name);
+
+/*
+ * A plain address (local@domain, printable ASCII, no blanks, quotes,
+ * brackets or commas, no leading '-'): for tlsrpt_contact, which becomes
+ * a sendmail argument.  1 or 0.
+ */
+int		 conf_valid_address(const char *);
 
 /* The override for a normalised domain (binary search), or NULL. */
 const struct conf_override *conf_override_find(const struct conf *,

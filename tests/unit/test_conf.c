@@ -303,6 +303,47 @@ static const struct row rows[] = {
 	OK("control_socket may be empty", "control_socket =",
 	    "control_socket", "", NUM_ANY),
 
+	/* TLSRPT (RPT-6, RPT-19). */
+	OK("RPT default tlsrpt is no", "", "tlsrpt", "no", 0),
+	OK("RPT default tlsrpt_socket", "", "tlsrpt_socket",
+	    MTASTSD_SOCKET_DIR "/tlsrpt.sock", NUM_ANY),
+	OK("RPT default sendmail_path", "", "sendmail_path",
+	    "/usr/sbin/sendmail", NUM_ANY),
+	OK("RPT-5 default tlsrpt_send_delay is 4h", "", "tlsrpt_send_delay",
+	    "4h", 14400),
+	OK("RPT-5 tlsrpt_send_delay 0 sends at midnight",
+	    "tlsrpt_send_delay = 0", "tlsrpt_send_delay", "0", 0),
+	BAD1("RPT-5 tlsrpt_send_delay of a day refused",
+	    "tlsrpt_send_delay = 1d", 1, "tlsrpt_send_delay"),
+	OK("RPT-6 tlsrpt with organization and contact",
+	    "tlsrpt = yes\ntlsrpt_organization = Example Mail\n"
+	    "tlsrpt_contact = tlsrpt@example.net", "tlsrpt", "yes", 1),
+	BAD1("RPT-6 tlsrpt = yes without tlsrpt_organization refused",
+	    "tlsrpt = yes\ntlsrpt_contact = t@example.net", 1,
+	    "tlsrpt = yes needs tlsrpt_organization"),
+	BAD1("RPT-6 tlsrpt = yes without tlsrpt_contact refused",
+	    "tlsrpt = yes\ntlsrpt_organization = X", 1,
+	    "tlsrpt = yes needs tlsrpt_contact"),
+	BAD1("RPT-6 a mailto: URI is not a plain contact address",
+	    "tlsrpt_contact = mailto:t@example.net", 1,
+	    "tlsrpt_contact: \"mailto:t@example.net\" is not a plain address"),
+	BAD1("a contact with a blank is refused (it is a sendmail argument)",
+	    "tlsrpt_contact = t @example.net", 1, "not a plain address"),
+	BAD1("a contact starting with '-' is refused (sendmail option)",
+	    "tlsrpt_contact = -oi@example.net", 1, "not a plain address"),
+	BAD1("a contact without a domain is refused", "tlsrpt_contact = t@",
+	    1, "not a plain address"),
+	BAD1("RPT-19 tlsrpt_submitter must be a domain",
+	    "tlsrpt_submitter = not a domain", 1,
+	    "tlsrpt_submitter: \"not a domain\" is not a domain"),
+	BAD1("RPT-19 the contact's domain must be a domain without a "
+	    "submitter", "tlsrpt = yes\ntlsrpt_organization = X\n"
+	    "tlsrpt_contact = t@bad_domain!", 3, "its domain is not a domain"),
+	OK("RPT-19 a submitter makes any contact domain usable",
+	    "tlsrpt = yes\ntlsrpt_organization = X\n"
+	    "tlsrpt_contact = t@localhost\ntlsrpt_submitter = example.net",
+	    "tlsrpt_submitter", "example.net", NUM_ANY),
+
 	/* UINT: max_connections 1..65536. */
 	OK("UINT min 1 accepted", "max_connections = 1", "max_connections",
 	    "1", 1),
@@ -1012,7 +1053,7 @@ test_table(void **state)
 	struct conf			*conf;
 	char				*v;
 
-	assert_int_equal(conf_noptions, 21);
+	assert_int_equal(conf_noptions, 28);
 	conf = conf_defaults();
 	for (i = 0; i < conf_noptions; i++) {
 		o = &conf_options[i];
