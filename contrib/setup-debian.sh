@@ -13,13 +13,15 @@ export DEBIAN_FRONTEND=noninteractive
 
 BUILD="build-essential autoconf automake pkgconf
 	libevent-dev libgetdns-dev libcurl4-openssl-dev libssl-dev
-	liblmdb-dev libidn2-dev libcmocka-dev"
+	liblmdb-dev libidn2-dev libcmocka-dev zlib1g-dev"
 # Runtime: getdns's default DNSSEC trust anchor, CA certificates.
 RUNTIME="dns-root-data ca-certificates"
 # Tests: Postfix's own client, real DNS and HTTPS servers, namespaces,
-# clang for the libFuzzer targets.
+# clang for the libFuzzer targets, python3 for the TLSRPT report
+# receiver and the RFC 8460 schema check.
 TEST="postfix nsd unbound ldnsutils bind9-dnsutils nginx-light curl
-	iproute2 openssl lmdb-utils clang libclang-rt-14-dev"
+	iproute2 openssl lmdb-utils clang libclang-rt-14-dev
+	python3 python3-jsonschema"
 
 # Postfix must not ask questions, nor configure itself.
 echo "postfix postfix/main_mailer_type select No configuration" |
