@@ -6,6 +6,10 @@
  * callbacks run only from there, never from inside a curl callback or
  * fetcher_get().  Every outcome becomes a failure.h class and a reason in
  * which no byte from the server appears unescaped.
+ *
+ * A second kind of transfer, the TLSRPT POST (RFC 8460 §5.4), shares the
+ * multi handle, the socket and timer glue and the classification; only
+ * its setup, its status rule (2xx) and its write callback differ.
  */
 #include "config.h"
 
@@ -48,6 +52,8 @@
 #define FETCH_CHARSET_MAX	32	/* longer charset values never match */
 #define FETCH_SIZE_MAX		(1024 * 1024 * 1024) /* sanity, not policy */
 #define FETCH_UA		"mtastsd/" PACKAGE_VERSION
+#define FETCH_URL_MAX		2048	/* a report URL, from a TLSRPT record */
+#define FETCH_CTYPE_MAX		128
 
 /* A socket curl wants watched; the event follows curl's wishes. */
 struct sockev {
@@ -70,6 +76,11 @@ struct fetch {
 	size_t			 len, cap;
 	int			 checked;	/* headers looked at */
 	int			 dns_tried;	/* curl wanted to resolve */
+	int			 post;		/* fetcher_post() */
+	int			 capped;	/* POST reply cut, rest unread */
+	char			*req;		/* POST body, our copy */
+	size_t			 reqlen;
+	struct curl_slist	*headers;	/* POST request headers */
 	enum fail_class		 fail;		/* decided before curl ended */
 	struct timespec		 start;
 	char			 host[DOMAIN_MAX + 1];
@@ -93,9 +104,18 @@ struct fetcher {
 	int			 dead;		/* fetcher_free() while busy */
 };
 
+static struct fetch *fetch_new(struct fetcher *, fetcher_cb, void *);
 static int	valid_policy_domain(const char *);
 static int	fetch_setup(struct fetch *, const char *,
 		    const struct resolver_sockaddr *, size_t);
+static int	valid_post_url(const char *);
+static int	valid_ctype(const char *);
+static int	post_setup(struct fetch *, const char *, const void *, size_t,
+		    const char *);
+static size_t	post_write(char *, size_t, size_t, void *);
+static int	post_check_status(struct fetch *);
+static void	fetch_bad_status(struct fetch *, long);
+static int	host_is_ip(const char *);
 static void	fetch_fail_later(struct fetch *, enum fail_class,
 		    const char *, ...)
 		    __attribute__((__format__(__printf__, 3, 4)));
@@ -240,19 +260,37 @@ fetcher_get(struct fetcher *fr, const char *domain,
 {
 	struct fetch	*f;
 
-	f = xcalloc(1, sizeof(*f));
-	f->fr = fr;
-	f->cb = cb;
-	f->arg = arg;
-	clock_gettime(CLOCK_MONOTONIC, &f->start);
-	TAILQ_INSERT_TAIL(&fr->fetches, f, entry);
-	fr->active++;
-
+	f = fetch_new(fr, cb, arg);
 	if (!valid_policy_domain(domain))
 		fetch_fail_later(f, FAIL_INTERNAL, "invalid policy domain");
 	else if (naddrs == 0)
 		fetch_fail_later(f, FAIL_INTERNAL, "no address to fetch from");
 	else if (fetch_setup(f, domain, addrs, naddrs) == -1)
+		fetch_fail_later(f, FAIL_INTERNAL, "%s", f->reason);
+	return f;
+}
+
+struct fetch *
+fetcher_post(struct fetcher *fr, const char *url, const void *body,
+    size_t len, const char *content_type, fetcher_cb cb, void *arg)
+{
+	const curl_version_info_data	*vi;
+	struct fetch			*f;
+
+	f = fetch_new(fr, cb, arg);
+	f->post = 1;
+	vi = curl_version_info(CURLVERSION_NOW);
+	if (!valid_post_url(url))
+		fetch_fail_later(f, FAIL_INTERNAL, "not a printable https URL");
+	else if (!valid_ctype(content_type))
+		fetch_fail_later(f, FAIL_INTERNAL, "invalid Content-Type");
+	else if (body == NULL && len > 0)
+		fetch_fail_later(f, FAIL_INTERNAL, "no body");
+	else if (!(vi->features & CURL_VERSION_ASYNCHDNS))
+		/* A blocking getaddrinfo() would stall the whole daemon. */
+		fetch_fail_later(f, FAIL_INTERNAL, "libcurl has no "
+		    "asynchronous resolver");
+	else if (post_setup(f, url, body, len, content_type) == -1)
 		fetch_fail_later(f, FAIL_INTERNAL, "%s", f->reason);
 	return f;
 }
@@ -269,6 +307,21 @@ fetcher_cancel(struct fetch *f)
 	fr->active--;
 	log_debug("%s: %s", __func__, f->host);
 	fetch_destroy(f);
+}
+
+static struct fetch *
+fetch_new(struct fetcher *fr, fetcher_cb cb, void *arg)
+{
+	struct fetch	*f;
+
+	f = xcalloc(1, sizeof(*f));
+	f->fr = fr;
+	f->cb = cb;
+	f->arg = arg;
+	clock_gettime(CLOCK_MONOTONIC, &f->start);
+	TAILQ_INSERT_TAIL(&fr->fetches, f, entry);
+	fr->active++;
+	return f;
 }
 
 /*
@@ -425,6 +478,211 @@ fetch_setup(struct fetch *f, const char *domain,
 	return 0;
 }
 
+/*
+ * The TLSRPT record parser has checked the URI already; here it only must
+ * not change the meaning of a request line or a header.
+ */
+static int
+valid_post_url(const char *url)
+{
+	size_t	i, len;
+
+	if (url == NULL || (len = strlen(url)) <= 8 || len > FETCH_URL_MAX ||
+	    strncasecmp(url, "https://", 8) != 0)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (url[i] <= ' ' || url[i] >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Goes into a header line: printable ASCII, no leading space. */
+static int
+valid_ctype(const char *ct)
+{
+	size_t	i, len;
+
+	if (ct == NULL || (len = strlen(ct)) == 0 || len > FETCH_CTYPE_MAX ||
+	    ct[0] == ' ')
+		return 0;
+	for (i = 0; i < len; i++)
+		if (ct[i] < ' ' || ct[i] >= 0x7f)
+			return 0;
+	return 1;
+}
+
+static int
+host_is_ip(const char *h)
+{
+	struct in_addr	a;
+
+	return h[0] == '[' || inet_pton(AF_INET, h, &a) == 1;
+}
+
+/*
+ * The easy handle of a report POST (RFC 8460 §5.4).  On failure f->reason
+ * says why and the caller delivers FAIL_INTERNAL later.
+ */
+static int
+post_setup(struct fetch *f, const char *url, const void *body, size_t len,
+    const char *ctype)
+{
+	struct fetcher	*fr = f->fr;
+	CURLU		*u;
+	CURLUcode	 uc;
+	CURL		*e;
+	CURLcode	 rc = CURLE_OK;
+	CURLMcode	 mrc;
+	const char	*what = NULL;
+	char		*host = NULL, line[FETCH_CTYPE_MAX + 32];
+	int		 n;
+
+	/* The host, for reasons and logs; curl parses the URL the same way. */
+	if ((u = curl_url()) == NULL) {
+		fetch_reason(f, FAIL_INTERNAL, "curl: out of memory");
+		return -1;
+	}
+	if ((uc = curl_url_set(u, CURLUPART_URL, url, 0)) == CURLUE_OK)
+		uc = curl_url_get(u, CURLUPART_HOST, &host, 0);
+	curl_url_cleanup(u);
+	if (uc != CURLUE_OK) {
+		fetch_reason(f, FAIL_INTERNAL, "bad URL: %s",
+		    curl_url_strerror(uc));
+		return -1;
+	}
+	n = snprintf(f->host, sizeof(f->host), "%s", host);
+	curl_free(host);
+	if (n < 0 || (size_t)n >= sizeof(f->host)) {
+		fetch_reason(f, FAIL_INTERNAL, "host name too long");
+		return -1;
+	}
+
+	/* Our own copy: the caller's buffer may go before the POST ends. */
+	f->req = xmalloc(len + 1);
+	if (len > 0)
+		memcpy(f->req, body, len);
+	f->reqlen = len;
+	(void)snprintf(line, sizeof(line), "Content-Type: %s", ctype);
+	if ((f->headers = curl_slist_append(NULL, line)) == NULL ||
+	    curl_slist_append(f->headers, "Expect:") == NULL ||
+	    (f->easy = e = curl_easy_init()) == NULL) {
+		fetch_reason(f, FAIL_INTERNAL, "curl: out of memory");
+		return -1;
+	}
+
+#define SETOPT(o, v) do {						\
+	if (rc == CURLE_OK && (rc = curl_easy_setopt(e, o, v)) != CURLE_OK) \
+		what = #o;						\
+} while (0)
+	SETOPT(CURLOPT_PRIVATE, f);
+	SETOPT(CURLOPT_ERRORBUFFER, f->errbuf);
+	SETOPT(CURLOPT_URL, url);
+	SETOPT(CURLOPT_PROTOCOLS_STR, "https");
+	SETOPT(CURLOPT_REDIR_PROTOCOLS_STR, "https");
+	SETOPT(CURLOPT_FOLLOWLOCATION, 0L);
+	SETOPT(CURLOPT_MAXREDIRS, 0L);
+	SETOPT(CURLOPT_PROXY, "");
+	SETOPT(CURLOPT_NOPROXY, "*");
+	SETOPT(CURLOPT_POST, 1L);
+	SETOPT(CURLOPT_POSTFIELDS, f->req);
+	SETOPT(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	/* Content-Type as given; "Expect:" sends no 100-continue dance. */
+	SETOPT(CURLOPT_HTTPHEADER, f->headers);
+	SETOPT(CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+	SETOPT(CURLOPT_NOSIGNAL, 1L);
+	SETOPT(CURLOPT_USERAGENT, FETCH_UA);
+	SETOPT(CURLOPT_FORBID_REUSE, 1L);
+	SETOPT(CURLOPT_FRESH_CONNECT, 1L);
+	SETOPT(CURLOPT_CONNECTTIMEOUT_MS, fr->connect_ms);
+	SETOPT(CURLOPT_TIMEOUT_MS, fr->timeout_ms);
+	/*
+	 * curl 7.88 joins a resolver thread that is still in getaddrinfo()
+	 * when a transfer times out or is removed, which blocks the loop for
+	 * as long as the system resolver takes (5 s in test_fetcher); with
+	 * QUICK_EXIT it detaches the thread, which then frees itself.  Older
+	 * curl cannot do that: refuse rather than block.
+	 */
+#if LIBCURL_VERSION_NUM >= 0x075700
+	SETOPT(CURLOPT_QUICK_EXIT, 1L);
+#else
+	fetch_reason(f, FAIL_INTERNAL, "libcurl before 7.87 would block");
+	return -1;
+#endif
+	SETOPT(CURLOPT_WRITEFUNCTION, post_write);
+	SETOPT(CURLOPT_WRITEDATA, f);
+	/* RFC 8460 §5.4 allows ignoring certificate errors; we do not. */
+	SETOPT(CURLOPT_SSL_VERIFYPEER, 1L);
+	SETOPT(CURLOPT_SSL_VERIFYHOST, 2L);
+	SETOPT(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	SETOPT(CURLOPT_SSL_CTX_FUNCTION, fetch_ssl_ctx);
+	SETOPT(CURLOPT_SSL_CTX_DATA, f);
+	if (fr->ca_file != NULL) {
+		SETOPT(CURLOPT_CAINFO, fr->ca_file);
+		SETOPT(CURLOPT_CAPATH, (char *)NULL);
+	}
+#undef SETOPT
+	if (rc != CURLE_OK) {
+		fetch_reason(f, FAIL_INTERNAL, "curl_easy_setopt(%s): %s",
+		    what, curl_easy_strerror(rc));
+		return -1;
+	}
+	if ((mrc = curl_multi_add_handle(fr->multi, e)) != CURLM_OK) {
+		curl_easy_cleanup(e);
+		f->easy = NULL;
+		fetch_reason(f, FAIL_INTERNAL, "curl_multi_add_handle: %s",
+		    curl_multi_strerror(mrc));
+		return -1;
+	}
+	log_debug("%s: POST %zu bytes to %s", __func__, len, f->host);
+	return 0;
+}
+
+/*
+ * The reply to a POST: any 2xx is success; its body is kept up to
+ * FETCHER_REPLY_MAX bytes.  Past that, once the whole report is sent,
+ * a short return stops the transfer (f->capped turns the write error
+ * back into success); before that the bytes are dropped.
+ */
+static size_t
+post_write(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct fetch	*f = arg;
+	size_t		 n = size * nmemb, room;
+	curl_off_t	 up = 0;
+
+	if (f->fail != FAIL_NONE)
+		return 0;
+	if (!f->checked && post_check_status(f) == -1)
+		return 0;
+	if (f->buf == NULL) {
+		f->buf = xmalloc(FETCHER_REPLY_MAX + 1);
+		f->cap = FETCHER_REPLY_MAX + 1;
+	}
+	room = FETCHER_REPLY_MAX - f->len;
+	memcpy(f->buf + f->len, ptr, n < room ? n : room);
+	f->len += n < room ? n : room;
+	f->buf[f->len] = '\0';
+	if (n <= room)
+		return n;
+	f->capped = 1;
+	(void)curl_easy_getinfo(f->easy, CURLINFO_SIZE_UPLOAD_T, &up);
+	return up >= (curl_off_t)f->reqlen ? 0 : n;
+}
+
+/* RFC 8460 §5.4: 2xx is success.  0, or -1 with f->fail set. */
+static int
+post_check_status(struct fetch *f)
+{
+	long	status = 0;
+
+	f->checked = 1;
+	(void)curl_easy_getinfo(f->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (status >= 200 && status <= 299)
+		return 0;
+	fetch_bad_status(f, status);
+	return -1;
+}
+
 /* Deliver a local failure from the loop, never from fetcher_get(). */
 static void
 fetch_fail_later(struct fetch *f, enum fail_class cls, const char *fmt, ...)
@@ -537,10 +795,24 @@ fetch_ssl_ctx(CURL *easy, void *sslctx, void *arg)
 {
 	struct fetch		*f = arg;
 	X509_VERIFY_PARAM	*vp = SSL_CTX_get0_param(sslctx);
+	char			 ip[DOMAIN_MAX + 1];
+	size_t			 len;
 
 	X509_VERIFY_PARAM_set_hostflags(vp,
 	    X509_CHECK_FLAG_NEVER_CHECK_SUBJECT |
 	    X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+	/* A report URL may name an address: match an IP in the SAN. */
+	if (f->post && host_is_ip(f->host)) {
+		len = strlen(f->host);
+		if (f->host[0] == '[' && len >= 2) {
+			memcpy(ip, f->host + 1, len - 2);
+			ip[len - 2] = '\0';
+		} else
+			(void)snprintf(ip, sizeof(ip), "%s", f->host);
+		/* Zone ids and such: curl's own check still runs. */
+		(void)X509_VERIFY_PARAM_set1_ip_asc(vp, ip);
+		return CURLE_OK;
+	}
 	if (X509_VERIFY_PARAM_set1_host(vp, f->host, 0) != 1)
 		return CURLE_OUT_OF_MEMORY;
 	return CURLE_OK;
@@ -563,19 +835,7 @@ fetch_check_headers(struct fetch *f)
 	(void)curl_easy_getinfo(f->easy, CURLINFO_RESPONSE_CODE, &status);
 	if (status != 200) {
 		/* STS-FETCH-5/-6: only 200 counts; redirects are not taken. */
-		if (status >= 300 && status < 400) {
-			if (curl_easy_header(f->easy, "Location", 0,
-			    CURLH_HEADER, -1, &h) == CURLHE_OK)
-				fetch_reason(f, FAIL_HTTP_STATUS, "HTTP status "
-				    "%ld, redirect to \"%s\" not followed",
-				    status, log_safe(esc, sizeof(esc),
-				    h->value, strlen(h->value)));
-			else
-				fetch_reason(f, FAIL_HTTP_STATUS, "HTTP status "
-				    "%ld, redirect not followed", status);
-		} else
-			fetch_reason(f, FAIL_HTTP_STATUS, "HTTP status %ld",
-			    status);
+		fetch_bad_status(f, status);
 		return -1;
 	}
 
@@ -624,6 +884,27 @@ fetch_check_headers(struct fetch *f)
 		return -1;
 	}
 	return 0;
+}
+
+/* A status that is not success: FAIL_HTTP_STATUS, Location if any. */
+static void
+fetch_bad_status(struct fetch *f, long status)
+{
+	struct curl_header	*h;
+	char			 esc[LOG_SAFE_MAX];
+
+	if (status >= 300 && status < 400) {
+		if (curl_easy_header(f->easy, "Location", 0, CURLH_HEADER, -1,
+		    &h) == CURLHE_OK)
+			fetch_reason(f, FAIL_HTTP_STATUS, "HTTP status %ld, "
+			    "redirect to \"%s\" not followed", status,
+			    log_safe(esc, sizeof(esc), h->value,
+			    strlen(h->value)));
+		else
+			fetch_reason(f, FAIL_HTTP_STATUS, "HTTP status %ld, "
+			    "redirect not followed", status);
+	} else
+		fetch_reason(f, FAIL_HTTP_STATUS, "HTTP status %ld", status);
 }
 
 static int
@@ -750,6 +1031,7 @@ fetch_classify(struct fetch *f, CURLcode rc)
 {
 	char		 m[LOG_SAFE_MAX], *ip = NULL;
 	long		 oserr = 0;
+	curl_off_t	 dns = 0;
 
 	(void)fetch_curlmsg(f, rc, m, sizeof(m));
 	(void)curl_easy_getinfo(f->easy, CURLINFO_OS_ERRNO, &oserr);
@@ -761,7 +1043,14 @@ fetch_classify(struct fetch *f, CURLcode rc)
 		 * CONNECT_TIME waits for the TLS handshake too.
 		 */
 		(void)curl_easy_getinfo(f->easy, CURLINFO_PRIMARY_IP, &ip);
-		if (ip == NULL || ip[0] == '\0')
+		(void)curl_easy_getinfo(f->easy, CURLINFO_NAMELOOKUP_TIME_T,
+		    &dns);
+		/* A POST's own name lookup never finished. */
+		if (f->post && dns == 0 && (ip == NULL || ip[0] == '\0') &&
+		    !host_is_ip(f->host))
+			fetch_reason(f, FAIL_HOST_DNS, "name lookup of %s timed "
+			    "out: %s", f->host, m);
+		else if (ip == NULL || ip[0] == '\0')
 			fetch_reason(f, FAIL_TCP, "connect timed out: %s", m);
 		else
 			fetch_reason(f, FAIL_TIMEOUT, "timed out after %ld "
@@ -818,6 +1107,11 @@ fetch_classify(struct fetch *f, CURLcode rc)
 		fetch_reason(f, FAIL_HTTP_STATUS, "bad HTTP response: %s", m);
 		break;
 	case CURLE_COULDNT_RESOLVE_HOST:
+		if (f->post) {
+			fetch_reason(f, FAIL_HOST_DNS, "cannot resolve %s: %s",
+			    f->host, m);
+			break;
+		}
 		fetch_reason(f, FAIL_INTERNAL, "%s: %s", f->dns_tried ?
 		    "curl tried to resolve the name itself" :
 		    "no address", m);
@@ -903,7 +1197,13 @@ fetch_finish(struct fetch *f, CURLcode rc)
 		 * codings and media type (curl fails on a transfer coding
 		 * it was not asked for); then curl's error.
 		 */
-		if (f->fail == FAIL_NONE && status != 0 && !f->checked)
+		if (f->post) {
+			if (f->fail == FAIL_NONE && status != 0 && !f->checked)
+				(void)post_check_status(f);
+			/* post_write() stopped reading on purpose. */
+			if (f->capped && rc == CURLE_WRITE_ERROR)
+				rc = CURLE_OK;
+		} else if (f->fail == FAIL_NONE && status != 0 && !f->checked)
 			(void)fetch_check_headers(f);
 		if (f->fail == FAIL_NONE && rc != CURLE_OK)
 			fetch_classify(f, rc);
@@ -945,6 +1245,8 @@ fetch_destroy(struct fetch *f)
 	if (f->share != NULL)
 		curl_share_cleanup(f->share);
 	curl_slist_free_all(f->resolve);
+	curl_slist_free_all(f->headers);
+	free(f->req);
 	free(f->buf);
 	free(f);
 }

@@ -8,15 +8,25 @@
  * directory removed at the end.  Skipped (exit 77) without nginx or
  * openssl.  Each row checks the failure class, the HTTP status and a
  * reason substring; ASan checks that cancelling and freeing leak nothing.
+ *
+ * The report POST (RFC 8460 §5.4) goes to an nginx front that proxies to
+ * a plain-HTTP back end in the same nginx, so that the front reads the
+ * request body and can log it: the rows read back the method,
+ * Content-Type, Expect and the body bytes from that log.  Its URLs name
+ * localhost, 127.0.0.1 or [::1], which curl resolves by itself.
  */
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #ifdef __linux__
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <net/if.h>
+#include <sched.h>
 #endif
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -49,6 +59,10 @@ enum srv {
 	SRV_TLS11,		/* nginx, TLS 1.1 only */
 	SRV_TLS12,		/* nginx, TLS 1.2 only */
 	SRV_V6,			/* nginx on [::1] only */
+	SRV_POST,		/* nginx, report POSTs, proxied to SRV_BACK */
+	SRV_POST6,		/* the same on [::1] */
+	SRV_POSTWRONG,		/* the same with a certificate for another name */
+	SRV_BACK,		/* nginx, plain HTTP: the statuses */
 	SRV_NOCL,		/* s_server -WWW: no Content-Length, big */
 	SRV_TRUNC,		/* s_server -HTTP: raw responses */
 	SRV_CHUNKED,
@@ -406,6 +420,109 @@ static const struct row rows[] = {
 	    .status = 0, .reason = "no address" },
 };
 
+/* A report POST. */
+struct post_row {
+	const char	*label;
+	enum srv	 srv;		/* SRV_MAIN means SRV_POST */
+	const char	*host;		/* NULL: localhost */
+	const char	*path;		/* the back end's status */
+	const char	*url;		/* used as is, if set */
+	const char	*ctype;		/* NULL: application/tlsrpt+gzip */
+	size_t		 size;		/* body bytes; 0: POST_SIZE */
+	int		 empty;		/* an empty body */
+	enum ca		 ca;
+	unsigned	 timeout_ms;	/* 0: 5000 */
+	enum fail_class	 fail;
+	long		 status;
+	const char	*reason;	/* substring */
+	const char	*body;		/* the reply, exactly, on success */
+	size_t		 len;		/* its length, if body is NULL */
+	int		 logged;	/* nginx must have read the request */
+};
+
+#define POST_SIZE	3000	/* over curl's 1 kB Expect threshold */
+#define GZIP_TYPE	"application/tlsrpt+gzip"
+
+static const struct post_row post_rows[] = {
+	{ .label = "RPT-21 POST: 201 is success; nginx got the Content-Type "
+	    "and the body as sent, no Expect: 100-continue",
+	    .path = "/201", .fail = FAIL_NONE, .status = 201, .body = "",
+	    .logged = 1 },
+	{ .label = "RPT-21 POST: 200 is success, its reply comes back",
+	    .path = "/200", .fail = FAIL_NONE, .status = 200,
+	    .body = "accepted\n", .logged = 1 },
+	{ .label = "POST: 204 is success too", .path = "/204",
+	    .fail = FAIL_NONE, .status = 204, .body = "", .logged = 1 },
+	{ .label = "RPT-21 POST: application/tlsrpt+json is sent as given",
+	    .path = "/200", .ctype = "application/tlsrpt+json",
+	    .fail = FAIL_NONE, .status = 200, .body = "accepted\n",
+	    .logged = 1 },
+	{ .label = "POST: an empty body", .path = "/201", .empty = 1,
+	    .fail = FAIL_NONE, .status = 201, .body = "", .logged = 1 },
+	{ .label = "POST: a 300 kB body arrives whole", .path = "/200",
+	    .size = 300000, .fail = FAIL_NONE, .status = 200,
+	    .body = "accepted\n", .logged = 1 },
+	{ .label = "POST: a reply over 4 KiB: its first 4096 bytes, the rest "
+	    "unread, still success", .path = "/big", .fail = FAIL_NONE,
+	    .status = 200, .len = 4096, .logged = 1 },
+	{ .label = "RPT-21 POST: 500 is a failure with the status",
+	    .path = "/500", .fail = FAIL_HTTP_STATUS, .status = 500,
+	    .reason = "HTTP status 500", .logged = 1 },
+	{ .label = "POST: 404 is a failure", .path = "/nothing",
+	    .fail = FAIL_HTTP_STATUS, .status = 404,
+	    .reason = "HTTP status 404" },
+	{ .label = "POST: a 302 is not followed",
+	    .path = "/302", .fail = FAIL_HTTP_STATUS, .status = 302,
+	    .reason = "HTTP status 302, redirect to "
+	    "\"https://elsewhere.test/report\" not followed" },
+	{ .label = "POST: a 2xx whose reply does not end in time is a timeout",
+	    .path = "/slow", .timeout_ms = 700, .fail = FAIL_TIMEOUT,
+	    .status = 200, .reason = "timed out after 700 ms" },
+	{ .label = "POST: a server that never answers: timeout",
+	    .srv = SRV_SILENT, .host = "127.0.0.1", .path = "/",
+	    .timeout_ms = 500, .fail = FAIL_TIMEOUT, .status = 0,
+	    .reason = "timed out after 500 ms" },
+	{ .label = "POST: an IPv4 literal URL", .host = "127.0.0.1",
+	    .path = "/201", .fail = FAIL_NONE, .status = 201, .body = "",
+	    .logged = 1 },
+	{ .label = "POST: an IPv6 literal URL", .srv = SRV_POST6,
+	    .host = "[::1]", .path = "/201", .fail = FAIL_NONE,
+	    .status = 201, .body = "", .logged = 1 },
+	{ .label = "POST: a certificate for another name",
+	    .srv = SRV_POSTWRONG, .path = "/201", .fail = FAIL_TLS_NAME,
+	    .status = 0, .reason = "certificate not valid for localhost" },
+	{ .label = "POST: an IP literal that is not in the certificate",
+	    .srv = SRV_POSTWRONG, .host = "127.0.0.1", .path = "/201",
+	    .fail = FAIL_TLS_NAME, .status = 0,
+	    .reason = "certificate not valid for 127.0.0.1" },
+	{ .label = "POST: the certificate is verified against ca_file",
+	    .path = "/201", .ca = CA_OTHER, .fail = FAIL_TLS_UNTRUSTED,
+	    .status = 0, .reason = "unable to get local issuer" },
+	{ .label = "POST: TLS 1.2 or newer", .srv = SRV_TLS11,
+	    .host = "127.0.0.1", .path = "/",
+	    .fail = FAIL_TLS_HANDSHAKE, .status = 0,
+	    .reason = "alert protocol version" },
+	{ .label = "POST: a closed port", .srv = SRV_CLOSED,
+	    .host = "127.0.0.1", .path = "/", .fail = FAIL_TCP, .status = 0,
+	    .reason = "connect failed (Connection refused)" },
+	{ .label = "POST: an http: URL is refused",
+	    .url = "http://127.0.0.1/x", .fail = FAIL_INTERNAL, .status = 0,
+	    .reason = "not a printable https URL" },
+	{ .label = "POST: a URL with a space is refused",
+	    .url = "https://localhost/a b", .fail = FAIL_INTERNAL,
+	    .status = 0, .reason = "not a printable https URL" },
+	{ .label = "POST: a URL with a control byte is refused",
+	    .url = "https://localhost/a\r\nb", .fail = FAIL_INTERNAL,
+	    .status = 0, .reason = "not a printable https URL" },
+	{ .label = "POST: a URL curl cannot parse",
+	    .url = "https://localhost:99999/", .fail = FAIL_INTERNAL,
+	    .status = 0, .reason = "bad URL" },
+	{ .label = "POST: a Content-Type with CR LF is refused",
+	    .path = "/201", .ctype = "application/x\r\nX-Evil: 1",
+	    .fail = FAIL_INTERNAL, .status = 0,
+	    .reason = "invalid Content-Type" },
+};
+
 static char		 dir[64];	/* /tmp/test_fetcher.XXXXXX */
 static unsigned		 port[SRV_N];
 static pid_t		 pids[MAX_PROCS];
@@ -606,6 +723,7 @@ static const char pki_sh[] =
 "ca otherca\n"
 "leaf good ca /CN=good \"$2\"\n"
 "leaf wrongname ca /CN=mta-sts.wrongname.test DNS:provider.example.net\n"
+"leaf post ca /CN=post DNS:localhost,IP:127.0.0.1,IP:::1\n"
 "leaf expired ca /CN=x DNS:mta-sts.expired.test"
 " 20200101000000Z 20200201000000Z\n"
 "leaf notyet ca /CN=x DNS:mta-sts.notyet.test"
@@ -650,6 +768,26 @@ make_pki(void)
 	free(cmd);
 	free(san);
 	return rc == 0 ? 0 : -1;
+}
+
+/* The inside of a report POST server { } with certificate cert. */
+static const char *
+post_front(const char *cert)
+{
+	static char	buf[1024];
+
+	snprintf(buf, sizeof(buf), "ssl_certificate %s/%s.crt; "
+	    "ssl_certificate_key %s/%s.key; "
+	    "access_log %s/post.log post; "
+	    "client_max_body_size 4m; client_body_buffer_size 4m; "
+	    "location = /big { proxy_method GET; "
+	    "proxy_pass http://127.0.0.1:%u/big.txt; } "
+	    "location = /slow { proxy_method GET; limit_rate 2k; "
+	    "proxy_pass http://127.0.0.1:%u/slow.txt; } "
+	    "location / { proxy_pass http://127.0.0.1:%u; }",
+	    dir, cert, dir, cert, dir, port[SRV_BACK], port[SRV_BACK],
+	    port[SRV_BACK]);
+	return buf;
 }
 
 static int
@@ -704,6 +842,30 @@ make_nginx_conf(void)
 		fprintf(fp, "\tserver { listen [::1]:%u ssl; "
 		    "location / { try_files /policy.txt =404; } }\n",
 		    port[SRV_V6]);
+
+	/*
+	 * Report POSTs: nginx fills $request_body only when it reads the
+	 * body, which proxy_pass does; a big buffer keeps it in memory.  The
+	 * back end answers with the status the path names; /big and /slow
+	 * serve files, fetched with GET since static files refuse POST.
+	 */
+	fprintf(fp, "\tlog_format post '$request_uri|$request_method|"
+	    "$content_type|$content_length|$http_expect|$request_body';\n");
+	fprintf(fp, "\tserver { listen 127.0.0.1:%u ssl;", port[SRV_POST]);
+	if (have_v6)
+		fprintf(fp, " listen [::1]:%u ssl;", port[SRV_POST6]);
+	fprintf(fp, " %s }\n", post_front("post"));
+	fprintf(fp, "\tserver { listen 127.0.0.1:%u ssl; %s }\n",
+	    port[SRV_POSTWRONG], post_front("wrongname"));
+	fprintf(fp, "\tserver { listen 127.0.0.1:%u; "
+	    "location = /200 { return 200 \"accepted\\n\"; } "
+	    "location = /201 { return 201; } "
+	    "location = /204 { return 204; } "
+	    "location = /500 { return 500; } "
+	    "location = /302 { return 302 https://elsewhere.test/report; } "
+	    "location / { return 404; } "
+	    "location = /big.txt { } location = /slow.txt { } }\n",
+	    port[SRV_BACK]);
 	fprintf(fp, "}\n");
 	return fclose(fp) == 0 ? 0 : -1;
 }
@@ -780,7 +942,11 @@ start_servers(void)
 	if (wait_port(AF_INET, port[SRV_MAIN]) == -1 ||
 	    wait_port(AF_INET, port[SRV_TLS11]) == -1 ||
 	    wait_port(AF_INET, port[SRV_TLS12]) == -1 ||
-	    (have_v6 && wait_port(AF_INET6, port[SRV_V6]) == -1))
+	    (have_v6 && wait_port(AF_INET6, port[SRV_V6]) == -1) ||
+	    wait_port(AF_INET, port[SRV_POST]) == -1 ||
+	    (have_v6 && wait_port(AF_INET6, port[SRV_POST6]) == -1) ||
+	    wait_port(AF_INET, port[SRV_POSTWRONG]) == -1 ||
+	    wait_port(AF_INET, port[SRV_BACK]) == -1)
 		return -1;
 	for (i = 0; i < sizeof(raws) / sizeof(raws[0]); i++)
 		if (wait_port(AF_INET, port[raws[i].srv]) == -1)
@@ -827,7 +993,7 @@ group_setup(void **state)
 	chmod(dir, 0755);
 	have_v6 = free_port(AF_INET6) != 0;
 	for (i = 0; i < SRV_N; i++) {
-		if (i == SRV_V6)
+		if (i == SRV_V6 || i == SRV_POST6)
 			port[i] = have_v6 ? free_port(AF_INET6) : 0;
 		else if (i < SRV_RST)
 			port[i] = free_port(AF_INET);
@@ -1367,6 +1533,464 @@ test_concurrent(void **state)
 	fetcher_free(fr);
 }
 
+/* A report body: every byte value, starting like gzip. */
+static unsigned char *
+post_body(size_t n)
+{
+	unsigned char	*b;
+	size_t		 i;
+
+	b = malloc(n + 1);
+	assert_non_null(b);
+	for (i = 0; i < n; i++)
+		b[i] = (unsigned char)(i * 7 + i / 251);
+	if (n >= 2) {
+		b[0] = 0x1f;
+		b[1] = 0x8b;
+	}
+	return b;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* nginx logs bytes outside 0x20..0x7e, '"' and '\\' as \xHH. */
+static size_t
+unescape(const char *s, unsigned char *out)
+{
+	size_t	n = 0;
+	int	hi, lo;
+
+	while (*s != '\0') {
+		if (s[0] == '\\' && s[1] == 'x' && (hi = hexval(s[2])) != -1 &&
+		    (lo = hexval(s[3])) != -1) {
+			out[n++] = (unsigned char)(hi * 16 + lo);
+			s += 4;
+		} else
+			out[n++] = (unsigned char)*s++;
+	}
+	return n;
+}
+
+/* The access log line of uri, once nginx has written it; free it. */
+static char *
+post_log_line(const char *uri)
+{
+	struct timespec	 ts = { 0, 20 * 1000 * 1000 };
+	char		 path[256], *line = NULL;
+	size_t		 cap = 0, ulen = strlen(uri);
+	ssize_t		 n;
+	FILE		*fp;
+	int		 i;
+
+	snprintf(path, sizeof(path), "%s/post.log", dir);
+	for (i = 0; i < 100; i++) {
+		if ((fp = fopen(path, "r")) != NULL) {
+			while ((n = getline(&line, &cap, fp)) != -1) {
+				if ((size_t)n > ulen && strncmp(line, uri,
+				    ulen) == 0 && line[ulen] == '|') {
+					fclose(fp);
+					line[strcspn(line, "\n")] = '\0';
+					return line;
+				}
+			}
+			fclose(fp);
+		}
+		nanosleep(&ts, NULL);
+	}
+	free(line);
+	return NULL;
+}
+
+/* What nginx got: method, Content-Type, length, no Expect, the bytes. */
+static void
+check_post_log(const char *uri, const char *ctype,
+    const unsigned char *body, size_t len)
+{
+	char		*line, *f[6], *p;
+	unsigned char	*got;
+	char		 clen[32];
+	size_t		 n;
+	int		 i;
+
+	if ((line = post_log_line(uri)) == NULL)
+		fail_msg("no log line for %s", uri);
+	p = line;
+	for (i = 0; i < 5; i++) {
+		f[i] = p;
+		if ((p = strchr(p, '|')) == NULL)
+			fail_msg("short log line");
+		*p++ = '\0';
+	}
+	f[5] = p;
+	assert_string_equal(f[1], "POST");
+	assert_string_equal(f[2], ctype);
+	snprintf(clen, sizeof(clen), "%zu", len);
+	assert_string_equal(f[3], clen);
+	assert_string_equal(f[4], "-");
+	got = malloc(strlen(f[5]) + 1);
+	assert_non_null(got);
+	n = strcmp(f[5], "-") == 0 ? 0 : unescape(f[5], got);
+	assert_int_equal(n, len);
+	assert_memory_equal(got, body, len);
+	free(got);
+	free(line);
+}
+
+static void
+test_post_row(void **state)
+{
+	const struct post_row	*r = *state;
+	enum srv		 srv = r->srv == SRV_MAIN ? SRV_POST : r->srv;
+	struct fetcher		*fr;
+	struct local		 l;
+	struct got		 g;
+	unsigned char		*body;
+	const char		*ctype = r->ctype != NULL ? r->ctype : GZIP_TYPE;
+	const char		*ca_file = NULL;
+	char			 url[512], uri[256];
+	size_t			 size, i;
+
+	if (srv == SRV_POST6 && !have_v6)
+		skip();
+	memset(&l, 0, sizeof(l));
+	if (srv >= SRV_RST)
+		local_start(&l, srv);
+	if (r->ca == CA_OTHER) {
+		static char	other[256];
+
+		snprintf(other, sizeof(other), "%s/otherca.crt", dir);
+		ca_file = other;
+	} else
+		ca_file = our_ca();
+	snprintf(uri, sizeof(uri), "%s?row=%d", r->path != NULL ? r->path :
+	    "/", (int)(r - post_rows));
+	if (r->url != NULL)
+		snprintf(url, sizeof(url), "%s", r->url);
+	else
+		snprintf(url, sizeof(url), "https://%s:%u%s",
+		    r->host != NULL ? r->host : "localhost", port[srv], uri);
+	size = r->empty ? 0 : r->size != 0 ? r->size : POST_SIZE;
+	body = post_body(size);
+
+	fr = new_fetcher(srv, r->timeout_ms, 0, 0, ca_file);
+	memset(&g, 0, sizeof(g));
+	assert_non_null(fetcher_post(fr, url, r->empty ? NULL : body, size,
+	    ctype, on_fetch, &g));
+	/* The body was copied; scribble over ours. */
+	memset(body + (size > 2 ? 2 : size), 'X', size > 2 ? size - 2 : 0);
+	assert_int_equal(g.n, 0);
+	assert_int_equal(fetcher_active(fr), 1);
+	run_until(&g.n, 1, WAIT_MS);
+	print_message("# %s %ld %s | ctype %s peer %s %u ms len %zu\n",
+	    fail_class_str(g.fail), g.status, g.reason, g.ctype, g.peer, g.ms,
+	    g.len);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(fetcher_active(fr), 0);
+	assert_string_equal(fail_class_str(g.fail), fail_class_str(r->fail));
+	assert_int_equal(g.status, r->status);
+	assert_true(g.nul);
+	for (i = 0; g.reason[i] != '\0'; i++)
+		assert_true(g.reason[i] >= 0x20 && g.reason[i] < 0x7f);
+	if (r->reason != NULL && strstr(g.reason, r->reason) == NULL)
+		fail_msg("reason \"%s\" lacks \"%s\"", g.reason, r->reason);
+	if (r->fail == FAIL_NONE) {
+		assert_string_equal(g.reason, "");
+		assert_string_not_equal(g.peer, "(none)");
+		if (r->body != NULL) {
+			assert_string_equal(g.body, r->body);
+			assert_int_equal(g.len, strlen(r->body));
+		} else {
+			assert_int_equal(g.len, r->len);
+			assert_int_equal(g.body[0], 'a');
+		}
+	} else
+		assert_int_equal(g.len, 0);
+	if (r->logged) {
+		free(body);
+		body = post_body(size);
+		check_post_log(uri, ctype, body, size);
+	}
+	free(body);
+	run_until(NULL, 0, 20);
+	assert_int_equal(g.n, 1);
+	fetcher_free(fr);
+	local_stop(&l);
+}
+
+static void
+post_url(char *url, size_t sz, const char *path)
+{
+	snprintf(url, sz, "https://localhost:%u%s", port[SRV_POST], path);
+}
+
+static void
+test_post_cancel(void **state)
+{
+	struct fetcher	*fr;
+	struct fetch	*f;
+	struct got	 g;
+	char		 url[256];
+
+	fr = new_fetcher(SRV_POST, 0, 0, 0, our_ca());
+	memset(&g, 0, sizeof(g));
+	post_url(url, sizeof(url), "/slow");
+	f = fetcher_post(fr, url, "x", 1, GZIP_TYPE, on_fetch, &g);
+	run_until(&g.n, 1, 300);
+	assert_int_equal(g.n, 0);
+	assert_int_equal(fetcher_active(fr), 1);
+	fetcher_cancel(f);
+	assert_int_equal(fetcher_active(fr), 0);
+	/* At once, and a POST refused up front. */
+	post_url(url, sizeof(url), "/201");
+	fetcher_cancel(fetcher_post(fr, url, "x", 1, GZIP_TYPE, on_fetch, &g));
+	fetcher_cancel(fetcher_post(fr, "http://x/", "x", 1, GZIP_TYPE,
+	    on_fetch, &g));
+	assert_int_equal(fetcher_active(fr), 0);
+	run_until(&g.n, 1, 300);
+	assert_int_equal(g.n, 0);
+	fetcher_free(fr);
+}
+
+static void
+test_post_free_in_flight(void **state)
+{
+	struct fetcher	*fr;
+	struct got	 g;
+	char		 url[256];
+
+	memset(&g, 0, sizeof(g));
+	fr = new_fetcher(SRV_POST, 0, 0, 0, our_ca());
+	post_url(url, sizeof(url), "/slow");
+	(void)fetcher_post(fr, url, "x", 1, GZIP_TYPE, on_fetch, &g);
+	(void)fetcher_post(fr, url, "x", 1, GZIP_TYPE, on_fetch, &g);
+	run_until(&g.n, 1, 100);
+	(void)fetcher_post(fr, "http://x/", "x", 1, GZIP_TYPE, on_fetch, &g);
+	assert_int_equal(g.n, 0);
+	assert_int_equal(fetcher_active(fr), 3);
+	fetcher_free(fr);
+	run_until(&g.n, 1, 300);
+	assert_int_equal(g.n, 0);
+}
+
+/* GETs and POSTs share the multi handle and the loop glue. */
+static void
+test_post_and_get(void **state)
+{
+	struct resolver_sockaddr	 a;
+	struct fetcher			*fr;
+	struct got			 g[8];
+	char				 url[256];
+	int				 i;
+
+	fr = new_fetcher(SRV_MAIN, 0, 0, 0, our_ca());
+	memset(g, 0, sizeof(g));
+	set_addr(&a, AF_INET, "127.0.0.1");
+	for (i = 0; i < 8; i++) {
+		if (i % 2) {
+			post_url(url, sizeof(url), i % 4 == 1 ? "/200" : "/500");
+			(void)fetcher_post(fr, url, "report", 6, GZIP_TYPE,
+			    on_fetch, &g[i]);
+		} else
+			(void)fetcher_get(fr, "ok.test", &a, 1, on_fetch,
+			    &g[i]);
+	}
+	assert_int_equal(fetcher_active(fr), 8);
+	while (fetcher_active(fr) > 0)
+		run_until(NULL, 0, 10);
+	for (i = 0; i < 8; i++) {
+		assert_int_equal(g[i].n, 1);
+		if (i % 2 == 0) {
+			assert_int_equal(g[i].fail, FAIL_NONE);
+			assert_non_null(strstr(g[i].body, "mx: mx.ok.test"));
+		} else if (i % 4 == 1) {
+			assert_int_equal(g[i].fail, FAIL_NONE);
+			assert_string_equal(g[i].body, "accepted\n");
+		} else {
+			assert_int_equal(g[i].fail, FAIL_HTTP_STATUS);
+			assert_int_equal(g[i].status, 500);
+		}
+	}
+	fetcher_free(fr);
+}
+
+#ifdef __linux__
+/*
+ * A network namespace with only lo, and a resolv.conf whose server takes
+ * the queries and never answers: getaddrinfo() hangs for seconds.
+ */
+static int	dns_sock = -1;	/* takes the queries, never answers */
+
+static int
+slow_dns_world(void)
+{
+	static const char	resolv[] = "nameserver 127.0.0.1\n"
+				    "options timeout:5 attempts:1\n";
+	struct sockaddr_in	sin;
+	struct ifreq		ifr;
+	char			path[256];
+	int			fd;
+
+	if (unshare(CLONE_NEWNET | CLONE_NEWNS) == -1 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+		return -1;
+	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == -1)
+		return -1;
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) == -1)
+		return -1;
+	close(fd);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(53);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((dns_sock = socket(AF_INET, SOCK_DGRAM, 0)) == -1 ||
+	    bind(dns_sock, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+		return -1;
+	snprintf(path, sizeof(path), "%s/resolv.conf", dir);
+	if (write_file(path, resolv, sizeof(resolv) - 1) == -1 ||
+	    mount(path, "/etc/resolv.conf", NULL, MS_BIND, NULL) == -1)
+		return -1;
+	return 0;
+}
+
+struct ticker {
+	struct timespec	 last;
+	long		 max_ms;
+};
+
+static long
+ms_since(const struct timespec *t)
+{
+	struct timespec	now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t->tv_sec) * 1000 +
+	    (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+static void
+tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ticker	*t = arg;
+	long		 gap = ms_since(&t->last);
+
+	if (gap > t->max_ms)
+		t->max_ms = gap;
+	clock_gettime(CLOCK_MONOTONIC, &t->last);
+}
+
+/* The child: exit 0 if the loop never stalled, else a code per check. */
+static void
+slow_dns_child(void)
+{
+	struct timeval	 tv = { 0, 10 * 1000 };
+	struct timespec	 t0;
+	struct ticker	 t;
+	struct event	*ev;
+	struct fetcher	*fr;
+	struct fetch	*f;
+	struct got	 g;
+	long		 ms, ms2;
+
+	if (slow_dns_world() == -1)
+		_exit(77);
+	base = event_base_new();
+	fr = new_fetcher(SRV_POST, 300, 0, 0, our_ca());
+	memset(&t, 0, sizeof(t));
+	clock_gettime(CLOCK_MONOTONIC, &t.last);
+	ev = event_new(base, -1, EV_PERSIST, tick_cb, &t);
+	event_add(ev, &tv);
+
+	memset(&g, 0, sizeof(g));
+	(void)fetcher_post(fr, "https://report.slow.test/x", "x", 1,
+	    GZIP_TYPE, on_fetch, &g);
+	run_until(&g.n, 1, 3000);
+	run_until(NULL, 0, 50);		/* a stall shows at the next tick */
+	fprintf(stderr, "# slow DNS: %s %s, %u ms, longest stall %ld ms\n",
+	    fail_class_str(g.fail), g.reason, g.ms, t.max_ms);
+	if (g.n != 1)
+		_exit(1);
+	if (g.fail != FAIL_HOST_DNS)
+		_exit(2);
+	if (g.ms > 1500 || t.max_ms > 200)
+		_exit(3);
+
+	f = fetcher_post(fr, "https://report.slow.test/y", "x", 1, GZIP_TYPE,
+	    on_fetch, &g);
+	run_until(NULL, 0, 100);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fetcher_cancel(f);
+	ms = ms_since(&t0);
+	(void)fetcher_post(fr, "https://report.slow.test/z", "x", 1,
+	    GZIP_TYPE, on_fetch, &g);
+	run_until(NULL, 0, 100);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fetcher_free(fr);
+	ms2 = ms_since(&t0);
+	fprintf(stderr, "# slow DNS: cancel took %ld ms, free %ld ms\n", ms,
+	    ms2);
+	if (ms > 100 || ms2 > 100 || g.n != 1)
+		_exit(4);
+
+	/* No server at all: the lookup fails at once. */
+	close(dns_sock);
+	fr = new_fetcher(SRV_POST, 3000, 0, 0, our_ca());
+	memset(&g, 0, sizeof(g));
+	(void)fetcher_post(fr, "https://report.slow.test/x", "x", 1,
+	    GZIP_TYPE, on_fetch, &g);
+	run_until(&g.n, 1, 5000);
+	fprintf(stderr, "# no DNS: %s %s, %u ms\n", fail_class_str(g.fail),
+	    g.reason, g.ms);
+	if (g.n != 1 || g.fail != FAIL_HOST_DNS ||
+	    strstr(g.reason, "cannot resolve report.slow.test") == NULL)
+		_exit(5);
+	fetcher_free(fr);
+	event_free(ev);
+	_exit(0);
+}
+#endif
+
+/*
+ * curl resolves a report host itself, in a thread: a lookup that hangs
+ * must neither stall the loop nor make a timeout or cancel wait for it.
+ */
+static void
+test_post_slow_dns(void **state)
+{
+#ifdef __linux__
+	pid_t	pid;
+	int	st;
+
+	if (geteuid() != 0)
+		skip();
+	if ((pid = fork()) == -1)
+		fail_msg("fork: %s", strerror(errno));
+	if (pid == 0)
+		slow_dns_child();
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	if (WEXITSTATUS(st) == 77)
+		skip();
+	assert_int_equal(WEXITSTATUS(st), 0);
+#else
+	skip();
+#endif
+}
+
 int
 main(void)
 {
@@ -1384,6 +2008,7 @@ main(void)
 	log_init(1, 0, "test_fetcher");
 
 	TABLE_ADD(&tt, rows, test_row);
+	TABLE_ADD(&tt, post_rows, test_post_row);
 #define FN(name, fn) table_add_fn(&tt, name, fn)
 	FN("the callback never runs inside fetcher_get", test_never_sync);
 	FN("cancel half way: no callback, nothing left", test_cancel_midway);
@@ -1396,6 +2021,13 @@ main(void)
 	    test_free_from_local_failure);
 	FN("a callback starts a new fetch", test_get_from_callback);
 	FN("STS-FETCH-15 eight fetches at once", test_concurrent);
+	FN("POST: cancel half way, at once, and refused: no callback",
+	    test_post_cancel);
+	FN("POST: fetcher_free with POSTs in flight: no callbacks",
+	    test_post_free_in_flight);
+	FN("POSTs and GETs at once on one fetcher", test_post_and_get);
+	FN("POST: a name lookup that hangs stalls neither the loop nor a "
+	    "timeout or cancel", test_post_slow_dns);
 #undef FN
 	/* A fresh event base for every test. */
 	for (i = 0; i < tt.n; i++) {
