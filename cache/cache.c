@@ -44,7 +44,9 @@
 #define CACHE_MAP_ENV		"MTASTS_CACHE_MAP_INITIAL"
 
 static const char *const db_names[CACHE_DB_COUNT] = {
-	"policy"		/* CACHE_DB_POLICY */
+	"policy",		/* CACHE_DB_POLICY */
+	"report",		/* CACHE_DB_REPORT */
+	"outbox"		/* CACHE_DB_OUTBOX */
 };
 
 /* One queued write: the value, then the key, in one allocation. */

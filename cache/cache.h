@@ -24,6 +24,8 @@ struct cache;
 /* The named databases in the environment. */
 enum cache_db {
 	CACHE_DB_POLICY = 0,	/* policy domain -> record (record.h) */
+	CACHE_DB_REPORT,	/* TLSRPT day/domain/policy -> counts (report.h) */
+	CACHE_DB_OUTBOX,	/* report-id -> report to deliver (outbox.h) */
 	CACHE_DB_COUNT
 };
 

@@ -23,6 +23,8 @@
 #include "domain.h"
 #include "log.h"
 #include "lookup.h"
+#include "collector.h"
+#include "reporter.h"
 #include "sockmap.h"
 #include "xmalloc.h"
 
@@ -48,6 +50,8 @@ struct control {
 	struct event			*resume;	/* after EMFILE */
 	struct lookup			*lookup;
 	struct sockmap			*sm;
+	struct reporter			*reporter;	/* tlsrpt = yes */
+	const struct collector_stats	*cstats;
 	TAILQ_HEAD(, control_conn)	 conns;
 	unsigned			 nconns;
 };
@@ -58,6 +62,7 @@ static void	read_cb(evutil_socket_t, short, void *);
 static void	handle(struct control_conn *, char *);
 static void	reply(struct control_conn *, const char *, const char *);
 static void	refresh_cb(int, const char *, void *);
+static void	tlsrpt_stats(struct control_conn *);
 static void	conn_close(struct control_conn *);
 
 struct control *
@@ -132,6 +137,14 @@ control_attach(struct control *ctl, struct lookup *lookup,
 {
 	ctl->lookup = lookup;
 	ctl->sm = sm;
+}
+
+void
+control_set_reporter(struct control *ctl, struct reporter *rp,
+    const struct collector_stats *cs)
+{
+	ctl->reporter = rp;
+	ctl->cstats = cs;
 }
 
 static void
@@ -259,6 +272,20 @@ handle(struct control_conn *c, char *line)
 		    lookup_dane(c->ctl->lookup, NULL) ? "on" : "off",
 		    ls->dane_lookups);
 		reply(c, "OK", text);
+	} else if (strcmp(cmd, "tlsrpt-stats") == 0 && arg == NULL) {
+		tlsrpt_stats(c);
+	} else if (strcmp(cmd, "report-send") == 0 && (arg == NULL ||
+	    strcmp(arg, "now") == 0)) {
+		unsigned built, started;
+
+		if (c->ctl->reporter == NULL)
+			reply(c, "ERR", "tlsrpt = no");
+		else {
+			log_info("control: report send%s", arg ? " now" : "");
+			(void)reporter_send(c->ctl->reporter, arg != NULL,
+			    &built, &started, text, sizeof(text));
+			reply(c, "OK", text);
+		}
 	} else if (strcmp(cmd, "dane") == 0 && arg == NULL) {
 		/* Why DANE answers are on or off (DEC-20), in one line. */
 		int on = lookup_dane(c->ctl->lookup, &why);
@@ -278,6 +305,35 @@ handle(struct control_conn *c, char *line)
 	} else
 		reply(c, "ERR", "unknown command");
 	conn_close(c);
+}
+
+/* TLSRPT counters, collector and reporter, in one line. */
+static void
+tlsrpt_stats(struct control_conn *c)
+{
+	const struct reporter_stats	*rs;
+	const struct collector_stats	*cs = c->ctl->cstats;
+	char				 text[512];
+
+	if (c->ctl->reporter == NULL) {
+		reply(c, "OK", "tlsrpt=off");
+		return;
+	}
+	rs = reporter_stats(c->ctl->reporter);
+	/* Datagrams: every one received; dropped: malformed or too big. */
+	snprintf(text, sizeof(text), "tlsrpt=on tlsrpt_datagrams=%llu "
+	    "tlsrpt_oversized=%llu tlsrpt_burst_max=%llu tlsrpt_dropped=%llu "
+	    "tlsrpt_refused=%llu tlsrpt_sessions=%llu tlsrpt_own_events=%llu "
+	    "tlsrpt_own_skipped=%llu tlsrpt_pending=%zu "
+	    "tlsrpt_reports_built=%llu tlsrpt_deliveries_ok=%llu "
+	    "tlsrpt_deliveries_failed=%llu tlsrpt_expired=%llu",
+	    cs != NULL ? cs->datagrams + cs->oversized : 0,
+	    cs != NULL ? cs->oversized : 0, cs != NULL ? cs->burst_max : 0,
+	    rs->dropped + (cs != NULL ? cs->oversized : 0), rs->refused,
+	    rs->sessions,
+	    rs->own_events, rs->own_skipped, rs->pending, rs->reports_built,
+	    rs->deliveries_ok, rs->deliveries_failed, rs->expired);
+	reply(c, "OK", text);
 }
 
 static void

@@ -36,6 +36,10 @@ void		 control_attach(struct control *, struct lookup *,
 		    struct sockmap *);
 
 /* Close, unlink the socket, free; replies in flight are dropped. */
+struct reporter;
+struct collector_stats;
+void		 control_set_reporter(struct control *, struct reporter *,
+		    const struct collector_stats *);
 void		 control_free(struct control *);
 
 #endif /* MTASTS_CONTROL_H */

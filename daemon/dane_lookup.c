@@ -94,6 +94,7 @@ mx_cb(const struct resolver_mx *mx, void *arg)
 		return;
 	default:
 		dl->r.mx = DANE_MX_FAIL;	/* DANE-5 */
+		dl->r.mx_servfail = mx->status == RESOLVER_SERVFAIL;
 		finish(dl);
 		return;
 	}
@@ -169,6 +170,7 @@ tlsa_start(struct host_job *h, const char *base)
 	char	name[DOMAIN_MAX + 16];
 
 	snprintf(h->base, sizeof(h->base), "%s", base);
+	snprintf(h->dl->r.tlsa_base[h->i], DOMAIN_MAX + 1, "%s", base);
 	snprintf(name, sizeof(name), "_25._tcp.%s", base);
 	if ((h->q = resolver_tlsa(h->dl->res, name, tlsa_cb, h)) == NULL) {
 		h->in.tlsa = DANE_DNS_FAIL;
@@ -200,6 +202,7 @@ tlsa_cb(const struct resolver_tlsa *t, void *arg)
 		break;
 	default:
 		h->in.tlsa = DANE_DNS_FAIL;
+		h->dl->r.tlsa_servfail[h->i] = t->status == RESOLVER_SERVFAIL;
 		break;
 	}
 	h->in.tlsa_secure = t->secure;

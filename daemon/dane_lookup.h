@@ -23,6 +23,14 @@ struct dane_result {
 	char		 host[DANE_HOSTS_MAX][DOMAIN_MAX + 1];
 	enum dane_host	 cls[DANE_HOSTS_MAX];
 	uint32_t	 ttl;		/* smallest TTL of everything used */
+	/*
+	 * SERVFAIL, which is what a validating resolver answers for bogus
+	 * data (as opposed to a timeout): for TLSRPT's dnssec-invalid.
+	 */
+	int		 mx_servfail;
+	uint8_t		 tlsa_servfail[DANE_HOSTS_MAX];
+	char		 tlsa_base[DANE_HOSTS_MAX][DOMAIN_MAX + 1]; /* the
+					 * name the TLSA was asked under */
 };
 
 typedef void (*dane_lookup_cb)(const struct dane_result *, void *arg);

@@ -38,6 +38,7 @@
 #include "fetcher.h"
 #include "log.h"
 #include "lookup.h"
+#include "reporter.h"
 #include "record.h"
 #include "resolver.h"
 #include "rules.h"
@@ -119,6 +120,7 @@ struct lookup {
 	struct cache		*cache;
 	struct resolver		*res;
 	struct fetcher		*fetcher;
+	struct reporter		*reporter;	/* NULL: tlsrpt = no */
 	struct rules_conf	 rules;
 	struct jobs		 jobs[JOB_BUCKETS];
 	struct jobq		 fetch_queue;	/* lookups and operators */
@@ -245,6 +247,12 @@ const struct lookup_stats *
 lookup_stats(const struct lookup *lk)
 {
 	return &lk->stats;
+}
+
+void
+lookup_set_reporter(struct lookup *lk, struct reporter *rp)
+{
+	lk->reporter = rp;
 }
 
 void
@@ -791,6 +799,8 @@ job_dane_cb(const struct dane_result *r, void *arg)
 		ttl = 1;	/* so that the lookup that asked can use it */
 	log_info("dane %s: MX %s%s%s, for %us", job->domain,
 	    dane_mx_str(r->mx), len ? "; " : "", hosts, ttl);
+	if (lk->reporter != NULL)
+		reporter_dane_result(lk->reporter, job->domain, r);
 
 	(void)rec_load(lk, job->domain, &rec);
 	rec.has_dane = 1;
@@ -1060,6 +1070,10 @@ job_fetch_cb(const struct fetch_result *fr, void *arg)
 	lk->stats.fetch_failures++;
 	alert = rules_fetch_alert(&rec, now);
 	rules_on_fetch_failed(&rec, fail, reason, job->id, now, &lk->rules);
+	/* RPT-13, RPT-15: only we see these; Postfix never reports them. */
+	if (lk->reporter != NULL)
+		reporter_fetch_failed(lk->reporter, job->domain, fail, reason,
+		    &rec);
 	snprintf(detail, sizeof(detail), "fail=%s", fail_class_str(fail));
 	/* STS-FETCH-18: a failing refresh of a live policy is news. */
 	if (alert)

@@ -63,6 +63,9 @@ void		 lookup_set_conf(struct lookup *, const struct conf *);
  * in one line for mtasts-ctl stats.  Off until set.
  */
 #define LOOKUP_DANE_WHY_MAX	360
+/* TLSRPT: own fetch failures go to rp (NULL: none). */
+struct reporter;
+void		 lookup_set_reporter(struct lookup *, struct reporter *);
 void		 lookup_set_dane(struct lookup *, int on, const char *why);
 int		 lookup_dane(const struct lookup *, const char **why);
 

@@ -34,6 +34,8 @@
 #include "lookup.h"
 #include "postconf.h"
 #include "privdrop.h"
+#include "collector.h"
+#include "reporter.h"
 #include "resolver.h"
 #include "sdnotify.h"
 #include "sockmap.h"
@@ -55,6 +57,8 @@ struct daemon {
 	struct fetcher		*fetcher;
 	struct lookup		*lookup;
 	struct dnssec_check	*dnssec;
+	struct collector	*collector;	/* tlsrpt = yes */
+	struct reporter		*reporter;
 
 	/* What DEC-20 decides DANE answers from, and what it decided. */
 	int			 dnssec_ok;
@@ -83,6 +87,7 @@ static void	on_request(struct sockmap_conn *, int, const char *, size_t,
 		    void *);
 static void	on_answer(const struct answer *, void *);
 static void	on_hup(evutil_socket_t, short, void *);
+static void	on_datagram(const char *, size_t, void *);
 static void	on_term(evutil_socket_t, short, void *);
 static void	on_drain(evutil_socket_t, short, void *);
 static void	on_flush(evutil_socket_t, short, void *);
@@ -136,6 +141,10 @@ check_environment(const struct conf *conf)
 	if (*conf->ca_file != '\0' && access(conf->ca_file, R_OK) == -1)
 		env_problem(conf, &bad, "ca_file: %s: %s", conf->ca_file,
 		    strerror(errno));
+	/* Report mail must have somewhere to go (RFC 8460 section 5.3). */
+	if (conf->tlsrpt && access(conf->sendmail_path, X_OK) == -1)
+		env_problem(conf, &bad, "sendmail_path: %s: %s",
+		    conf->sendmail_path, strerror(errno));
 	return bad;
 }
 
@@ -212,6 +221,16 @@ open_sockets(void)
 			fatalx("control_socket: %s", cause);
 	}
 
+	/* libtlsrpt's datagrams (RFC 8460), from Postfix's smtp(8). */
+	if (conf->tlsrpt) {
+		parent_dir(conf->tlsrpt_socket, uid, gid, "tlsrpt_socket");
+		if ((d.collector = collector_new(d.base, conf->tlsrpt_socket,
+		    (mode_t)conf->socket_mode, sgid, on_datagram, NULL,
+		    &cause)) == NULL)
+			fatalx("tlsrpt_socket %s: %s", conf->tlsrpt_socket,
+			    cause);
+	}
+
 	/* The cache belongs to the daemon's user (0750: its group reads). */
 	if (privdrop_dir(conf->cache_dir, 0750, uid, gid, &cause) == -1)
 		fatalx("cache_dir: %s", cause);
@@ -246,6 +265,14 @@ open_engine(void)
 	d.lookup = lookup_new(d.base, conf, d.cache, d.resolver, d.fetcher);
 	if (d.control != NULL)
 		control_attach(d.control, d.lookup, d.sm);
+	if (conf->tlsrpt) {
+		d.reporter = reporter_new(d.base, conf, d.cache, d.resolver,
+		    d.fetcher);
+		lookup_set_reporter(d.lookup, d.reporter);
+		if (d.control != NULL)
+			control_set_reporter(d.control, d.reporter,
+			    collector_stats(d.collector));
+	}
 
 	/*
 	 * DANE (DEC-20).  Until the first self-test answers, a loopback
@@ -276,6 +303,14 @@ check_postfix(void)
 	} else {
 		d.postfix_ok = postconf_dnssec(&why);
 		snprintf(d.postfix_why, sizeof(d.postfix_why), "%s", why);
+	}
+	/* DEC-31: DANE failures are Postfix's to report when it reports. */
+	if (d.reporter != NULL && d.conf->dane != CONF_DANE_NO) {
+		int postfix_reports = postconf_tlsrpt(&why);
+
+		reporter_set_dane_events(d.reporter, !postfix_reports);
+		log_info("tlsrpt: DANE failures are reported by %s (%s)",
+		    postfix_reports ? "Postfix" : "mtastsd", why);
 	}
 	dane_update();
 }
@@ -419,12 +454,21 @@ on_hup(evutil_socket_t sig, short what, void *arg)
 	}
 	raise_fd_limit(nconf);
 	lookup_set_conf(d.lookup, nconf);
+	if (d.reporter != NULL)
+		reporter_set_conf(d.reporter, nconf);
 	sockmap_set_limits(d.sm, nconf->max_connections, nconf->idle_timeout);
 	conf_free(d.conf);
 	d.conf = nconf;
 	check_postfix();	/* dane, or main.cf, may have changed */
 	log_info("configuration reloaded: %zu override(s)", nconf->noverrides);
 	sdnotify("READY=1\nSTATUS=serving");
+}
+
+static void
+on_datagram(const char *buf, size_t len, void *arg)
+{
+	if (d.reporter != NULL)
+		reporter_datagram(d.reporter, buf, len);
 }
 
 /* SIGTERM/SIGINT: stop accepting, let lookups in flight answer, exit. */
@@ -630,7 +674,10 @@ main(int argc, char *argv[])
 	log_set_flush_hook(NULL);
 	sockmap_stop(d.sm);
 	control_free(d.control);
+	collector_free(d.collector);
 	dnssec_check_free(d.dnssec);
+	lookup_set_reporter(d.lookup, NULL);
+	reporter_free(d.reporter);	/* commits what is in memory */
 	lookup_free(d.lookup);
 	sockmap_free(d.sm);
 	fetcher_free(d.fetcher);

@@ -16,4 +16,11 @@
  */
 int	postconf_dnssec(const char **why);
 
+/*
+ * 1 if Postfix's smtp_tlsrpt_enable is "yes" (Postfix >= 3.10 reports
+ * its own TLS handshakes, DANE's TLSA and DNSSEC failures included), 0
+ * otherwise; *why as above.  DEC-31: then mtastsd leaves DANE out.
+ */
+int	postconf_tlsrpt(const char **why);
+
 #endif /* MTASTS_POSTCONF_H */
