@@ -70,6 +70,8 @@ static const struct ctl_cmd ctl_cmds[] = {
 	    "have the daemon fetch DOMAIN's policy now" },
 	{ "query", "DOMAIN", 1, 1, cmd_query,
 	    "ask the daemon as Postfix does and print the answer" },
+	{ "report", "list|show DOMAIN [DAY]|send [--now]|outbox", 1, 3,
+	    cmd_report, "TLSRPT: pending reports, their JSON, delivery" },
 	{ "version", "", 0, 0, cmd_version, "print the version" },
 };
 #define NCMDS	(sizeof(ctl_cmds) / sizeof(ctl_cmds[0]))

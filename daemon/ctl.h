@@ -35,6 +35,11 @@ int	cmd_show(struct ctl *, char **);
 int	cmd_stats(struct ctl *, char **);
 int	cmd_dump(struct ctl *, char **);
 int	cmd_purge(struct ctl *, char **);
+int	cmd_report(struct ctl *, char **);
+
+/* The cache, or NULL with *rc an exit code (the error is printed). */
+struct cache;
+struct cache *ctl_open_cache(struct ctl *, int flags, int *rc);
 
 /*
  * Send "MTASTS1 <request>" on the control socket and read the reply line

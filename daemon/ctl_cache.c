@@ -32,7 +32,6 @@ struct walk {
 	unsigned long	 failing, bad;
 };
 
-static struct cache *open_cache(struct ctl *, int, int *);
 static const char *when(char *, size_t, int64_t, int64_t);
 static void	json_str(const char *, size_t);
 static int	list_fn(const char *, size_t, const void *, size_t, void *);
@@ -46,8 +45,8 @@ static void	show_answer(const char *, const struct record *, int64_t, int,
 static void	print_text(const char *, size_t);
 
 /* The cache, or NULL after saying why; *rc gets the exit code. */
-static struct cache *
-open_cache(struct ctl *ctl, int flags, int *rc)
+struct cache *
+ctl_open_cache(struct ctl *ctl, int flags, int *rc)
 {
 	struct cache	*c;
 	const char	*dir = ctl->cache_dir;
@@ -180,7 +179,7 @@ cmd_list(struct ctl *ctl, char **argv)
 	char		*cause = NULL;
 	int		 rc = 0;
 
-	if ((c = open_cache(ctl, CACHE_RDONLY, &rc)) == NULL)
+	if ((c = ctl_open_cache(ctl, CACHE_RDONLY, &rc)) == NULL)
 		return rc;
 	memset(&w, 0, sizeof(w));
 	w.now = (int64_t)time(NULL);
@@ -311,7 +310,7 @@ cmd_show(struct ctl *ctl, char **argv)
 		return EXIT_USAGE;
 	}
 	dane_on = daemon_dane(ctl, &known);
-	if ((c = open_cache(ctl, CACHE_RDONLY, &rc)) == NULL)
+	if ((c = ctl_open_cache(ctl, CACHE_RDONLY, &rc)) == NULL)
 		return rc;
 	found = cache_get(c, CACHE_DB_POLICY, domain, strlen(domain), &val,
 	    &len);
@@ -393,7 +392,7 @@ cmd_stats(struct ctl *ctl, char **argv)
 	char			 reply[CONTROL_LINE_MAX], *cause = NULL;
 	int			 rc = 0;
 
-	if ((c = open_cache(ctl, CACHE_RDONLY, &rc)) == NULL)
+	if ((c = ctl_open_cache(ctl, CACHE_RDONLY, &rc)) == NULL)
 		return rc;
 	memset(&w, 0, sizeof(w));
 	w.now = (int64_t)time(NULL);
@@ -419,6 +418,10 @@ cmd_stats(struct ctl *ctl, char **argv)
 	    (unsigned long long)ci.used, (unsigned long long)ci.file_size,
 	    (unsigned long long)ci.map_size);
 	printf("readers:      %u of %u\n", ci.readers, ci.max_readers);
+	printf("reports:      %llu pending entr%s, %llu report(s) in the "
+	    "outbox\n", (unsigned long long)ci.entries[CACHE_DB_REPORT],
+	    ci.entries[CACHE_DB_REPORT] == 1 ? "y" : "ies",
+	    (unsigned long long)ci.entries[CACHE_DB_OUTBOX]);
 	switch (ctl_control(ctl, "stats", reply, sizeof(reply), 1)) {
 	case 0:
 		printf("daemon:       %s\n", strncmp(reply, "OK ", 3) == 0 ?
@@ -426,6 +429,10 @@ cmd_stats(struct ctl *ctl, char **argv)
 		/* DEC-20: whether answers use DANE, and why (not). */
 		if (ctl_control(ctl, "dane", reply, sizeof(reply), 1) == 0)
 			printf("dane:         %s\n", strncmp(reply, "OK ", 3) ==
+			    0 ? reply + 3 : reply);
+		if (ctl_control(ctl, "tlsrpt-stats", reply, sizeof(reply),
+		    1) == 0)
+			printf("tlsrpt:       %s\n", strncmp(reply, "OK ", 3) ==
 			    0 ? reply + 3 : reply);
 		break;
 	case EXIT_DENIED:
@@ -546,7 +553,7 @@ cmd_dump(struct ctl *ctl, char **argv)
 	/* JSON is the only format; the flag says so for scripts. */
 	if (argv[0] != NULL && strcmp(argv[0], "--json") != 0)
 		return EXIT_USAGE;
-	if ((c = open_cache(ctl, CACHE_RDONLY, &rc)) == NULL)
+	if ((c = ctl_open_cache(ctl, CACHE_RDONLY, &rc)) == NULL)
 		return rc;
 	memset(&w, 0, sizeof(w));
 	w.now = (int64_t)time(NULL);
@@ -582,10 +589,10 @@ cmd_purge(struct ctl *ctl, char **argv)
 	}
 	/* Never create a cache (as root, for a daemon that runs as another
 	 * user): it must exist already. */
-	if ((c = open_cache(ctl, CACHE_RDONLY, &rc)) == NULL)
+	if ((c = ctl_open_cache(ctl, CACHE_RDONLY, &rc)) == NULL)
 		return rc;
 	cache_close(c);
-	if ((c = open_cache(ctl, 0, &rc)) == NULL)
+	if ((c = ctl_open_cache(ctl, 0, &rc)) == NULL)
 		return rc;
 	if (strcmp(argv[0], "--all") == 0) {
 		if (cache_clear(c, CACHE_DB_POLICY, &cause) == -1)
