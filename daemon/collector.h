@@ -17,7 +17,8 @@
 #include <stddef.h>
 
 #define COLLECTOR_DGRAM_MAX	65536	/* libtlsrpt builds them in 65000 */
-#define COLLECTOR_BURST_MAX	65536	/* datagrams per wakeup, at most */
+#define COLLECTOR_BURST_MAX	1024	/* per wakeup: the event is level-
+					 * triggered, the rest waits a turn */
 
 struct collector;
 struct event_base;

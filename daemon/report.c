@@ -329,18 +329,25 @@ check_policy(const struct rpt_policy *pol, size_t pno, char *lower,
 		    pol->nstrings, pol->nmx, pol->nfailures);
 		return -1;
 	}
+	/*
+	 * Hot path (every datagram): the label for the message is made
+	 * only once something is wrong.
+	 */
 	for (i = 0; i < pol->nstrings; i++) {
+		if (check_text(pol->strings[i], RPT_STRING_MAX, 0, NULL,
+		    NULL) == 0)
+			continue;
 		(void)snprintf(what, sizeof(what), "policy %zu: "
 		    "policy-string %zu", pno, i + 1);
-		if (check_text(pol->strings[i], RPT_STRING_MAX, 0, what,
-		    err) == -1)
-			return -1;
+		return check_text(pol->strings[i], RPT_STRING_MAX, 0, what,
+		    err);
 	}
 	for (i = 0; i < pol->nmx; i++) {
+		if (check_text(pol->mx[i], RPT_STRING_MAX, 1, NULL, NULL) == 0)
+			continue;
 		(void)snprintf(what, sizeof(what), "policy %zu: mx-host %zu",
 		    pno, i + 1);
-		if (check_text(pol->mx[i], RPT_STRING_MAX, 1, what, err) == -1)
-			return -1;
+		return check_text(pol->mx[i], RPT_STRING_MAX, 1, what, err);
 	}
 	for (i = 0; i < pol->nfailures; i++) {
 		f = &pol->failures[i];
@@ -352,13 +359,13 @@ check_policy(const struct rpt_policy *pol, size_t pno, char *lower,
 		}
 		failure_view(f, &rv);
 		for (k = 0; k < ROW_FIELDS; k++) {
-			if (rv.f[k] == NULL)
+			if (rv.f[k] == NULL || check_text(rv.f[k],
+			    RPT_STRING_MAX, 0, NULL, NULL) == 0)
 				continue;
 			(void)snprintf(what, sizeof(what), "policy %zu: "
 			    "failure %zu: %s", pno, i + 1, row_names[k]);
-			if (check_text(rv.f[k], RPT_STRING_MAX, 0, what,
-			    err) == -1)
-				return -1;
+			return check_text(rv.f[k], RPT_STRING_MAX, 0, what,
+			    err);
 		}
 	}
 	v->type = pol->type;
@@ -601,8 +608,18 @@ static void
 hash_bytes(const void *p, size_t n, uint8_t *md)
 {
 	unsigned int	mdlen = 0;
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+	/* Fetched once: an implicit fetch per call costs as much as the hash. */
+	static EVP_MD	*sha256;
 
-	if (EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL) != 1 ||
+	if (sha256 == NULL && (sha256 = EVP_MD_fetch(NULL, "SHA256",
+	    NULL)) == NULL)
+		fatalx("%s: no SHA-256", __func__);
+#else
+	const EVP_MD	*sha256 = EVP_sha256();
+#endif
+
+	if (EVP_Digest(p, n, md, &mdlen, sha256, NULL) != 1 ||
 	    mdlen != REPORT_HASH_LEN)
 		fatalx("%s: SHA-256 failed", __func__);
 }
