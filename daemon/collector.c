@@ -78,7 +78,16 @@ bind_dgram(const char *path, mode_t mode, gid_t gid, char **cause)
 		xasprintf(cause, "%s: another collector is bound there", path);
 		return -1;
 	}
+	saved = errno;
 	close(fd);
+	/*
+	 * Only a refused connect means nobody is there: EPROTOTYPE is a live
+	 * stream socket (the socketmap's, say), not ours to take.
+	 */
+	if (saved != ECONNREFUSED && saved != ENOENT) {
+		xasprintf(cause, "%s: in use (%s)", path, strerror(saved));
+		return -1;
+	}
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
 			xasprintf(cause, "%s: exists and is not a socket",

@@ -92,6 +92,12 @@ control_new(struct event_base *base, const char *path, gid_t gid,
 		    path);
 		return NULL;
 	}
+	/* EPROTOTYPE: a live datagram socket, not ours to replace. */
+	if (errno != ECONNREFUSED && errno != ENOENT) {
+		xasprintf(cause, "%s: in use (%s)", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
 	close(fd);
 	if (lstat(path, &st) == 0 && (!S_ISSOCK(st.st_mode) ||
 	    unlink(path) == -1)) {

@@ -228,6 +228,14 @@ sockmap_listen_unix(struct sockmap *sm, const char *path, mode_t mode,
 		errno = EADDRINUSE;
 		return -1;
 	}
+	/* EPROTOTYPE: a live datagram socket (the TLSRPT collector's). */
+	if (errno != ECONNREFUSED && errno != ENOENT) {
+		saved = errno;
+		close(fd);
+		xasprintf(cause, "%s: in use (%s)", path, strerror(saved));
+		errno = EADDRINUSE;
+		return -1;
+	}
 	close(fd);
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
