@@ -105,6 +105,11 @@ struct reporter {
 	struct ruac		*ruac[RUAC_BUCKETS];
 	size_t			 nruac;
 	struct delivery		*deliveries;
+	unsigned		 ndeliveries;
+	int			 deferred;	/* 1: more due, 2: forced */
+	int			 more;		/* a build pass was cut short:
+					 * 1, or 2 forced, 3 forced + today */
+	struct event		*ev_deliver;	/* a slot came free */
 	int64_t			 offset;
 	int64_t			 jitter;	/* 0..tlsrpt_send_delay */
 	unsigned		 jitter_of;	/* the delay it was drawn for */
@@ -114,6 +119,7 @@ struct reporter {
 
 static void	flush_cb(evutil_socket_t, short, void *);
 static void	tick_cb(evutil_socket_t, short, void *);
+static void	deliver_cb(evutil_socket_t, short, void *);
 static void	pend_flush(struct reporter *);
 static void	record_session(struct reporter *, const struct rpt_session *,
 		    int64_t);
@@ -201,7 +207,9 @@ reporter_new(struct event_base *base, const struct conf *conf,
 	jitter_draw(rp);
 	rp->ev_flush = evtimer_new(base, flush_cb, rp);
 	rp->ev_tick = evtimer_new(base, tick_cb, rp);
-	if (rp->ev_flush == NULL || rp->ev_tick == NULL)
+	rp->ev_deliver = evtimer_new(base, deliver_cb, rp);
+	if (rp->ev_flush == NULL || rp->ev_tick == NULL ||
+	    rp->ev_deliver == NULL)
 		fatalx("%s: event_new failed", __func__);
 	/* Right after start: a day may have ended while we were down. */
 	evtimer_add(rp->ev_tick, &tv);
@@ -250,13 +258,20 @@ reporter_free(struct reporter *rp)
 		for (rc = rp->ruac[i]; rc != NULL; rc = rnext) {
 			rnext = rc->next;
 			resolver_cancel(rc->q);
-			for (j = 0; j < rc->nwaiting; j++)
+			if (rc->nwaiting > 0)
+				log_info("tlsrpt: %s: %zu own event(s) still "
+				    "waiting for its TLSRPT record not counted",
+				    rc->domain, rc->nwaiting);
+			for (j = 0; j < rc->nwaiting; j++) {
 				own_event_clear(&rc->waiting[j]);
+				rp->stats.own_skipped++;
+			}
 			free(rc->record);
 			free(rc);
 		}
 	event_free(rp->ev_flush);
 	event_free(rp->ev_tick);
+	event_free(rp->ev_deliver);
 	free(rp->db);
 	free(rp);
 }
@@ -494,6 +509,10 @@ reporter_fetch_failed(struct reporter *rp, const char *domain,
 	memset(&ev, 0, sizeof(ev));
 	if (rt == NULL || result_of(rt, &ev.result) == -1)
 		return;
+	/* Our own trouble is nobody's report; mode none asks for none. */
+	if (fail == FAIL_INTERNAL || (rec != NULL && rec->has_policy &&
+	    rec->policy.mode == STS_MODE_NONE))
+		return;
 	ev.when = now;
 	ev.code = xstrdup(fail_class_str(fail));
 	/* RPT-15: under the cached policy, if there is one. */
@@ -716,6 +735,10 @@ struct kvs {
 	size_t		 n, cap;
 	int64_t		 day_limit;	/* collect keys of days <= this */
 	int64_t		 max;		/* stop after this many */
+	int		 cut;		/* stopped at max */
+	int		 outbox;	/* only items due (or to drop) */
+	int		 force;
+	int64_t		 now;
 };
 
 static void
@@ -744,8 +767,19 @@ collect_fn(const char *key, size_t klen, const void *val, size_t vlen,
 		    info.day > k->day_limit)
 			return 1;	/* sorted by day: the rest is later */
 	}
-	if ((int64_t)k->n >= k->max)
+	if (k->outbox) {
+		struct outbox_item	it;
+
+		/* Unreadable or expired ones are collected to be dropped. */
+		if (outbox_decode(val, vlen, &it, &err) == 0 &&
+		    k->now - it.created <= OUTBOX_LIFETIME &&
+		    !k->force && it.next_try > k->now)
+			return 0;
+	}
+	if ((int64_t)k->n >= k->max) {
+		k->cut = 1;
 		return 1;
+	}
 	if (k->n == k->cap) {
 		k->cap = k->cap ? k->cap * 2 : 64;
 		k->v = xreallocarray(k->v, k->cap, sizeof(*k->v));
@@ -840,6 +874,12 @@ build_one(struct reporter *rp, struct kv *v, size_t n, int64_t now)
 		    info.domain, day);
 		goto out;
 	}
+	if (gzlen > OUTBOX_GZ_MAX) {
+		log_warnx("tlsrpt: report for %s, %s dropped: %zu bytes "
+		    "gzipped, over %u", info.domain, day, gzlen,
+		    OUTBOX_GZ_MAX);
+		goto out;
+	}
 	snprintf(it.domain, sizeof(it.domain), "%s", e[0].domain);
 	it.day = info.day;
 	it.created = now;
@@ -885,21 +925,32 @@ build_due(struct reporter *rp, int64_t now, int force, int today)
 	struct kvs		 k;
 	struct report_key_info	 a, b;
 	struct parse_err	 err;
-	int64_t			 limit, delay = force ? 0 : rp->jitter;
-	size_t			 i, j;
+	int64_t			 limit, delay;
+	size_t			 i, j, last;
 	unsigned		 built = 0;
 	char			*cause = NULL;
 
-	/* The last day whose end + delay has passed. */
-	limit = report_day(now - delay) - 1;
+	/*
+	 * The last day whose end + delay has passed.  At least
+	 * REPORTER_SETTLE_SEC: an own event of 23:59:59 may still be
+	 * waiting for its domain's TLSRPT record.
+	 */
+	delay = rp->jitter > REPORTER_SETTLE_SEC ? rp->jitter :
+	    REPORTER_SETTLE_SEC;
+	limit = report_day(now - (force ? 0 : delay)) - 1;
 	if (today)
 		limit = report_day(now);
 	if (limit < 0)
 		return 0;
 	pend_flush(rp);
+	if (cache_pending(rp->cache) > 0) {
+		/* The counts are not all committed: build nothing yet. */
+		log_warnx("tlsrpt: reports wait until the cache commits");
+		return 0;
+	}
 	memset(&k, 0, sizeof(k));
 	k.day_limit = limit;
-	k.max = 100000;		/* the rest waits for the next tick */
+	k.max = REPORTER_BUILD_MAX;
 	if (cache_foreach(rp->cache, CACHE_DB_REPORT, collect_fn, &k,
 	    &cause) == -1) {
 		log_warnx("tlsrpt: %s", cause);
@@ -907,7 +958,26 @@ build_due(struct reporter *rp, int64_t now, int force, int today)
 		kvs_free(&k);
 		return 0;
 	}
-	for (i = 0; i < k.n; i = j) {
+	/*
+	 * Cut short: the last report's entries may go on past the cut, so
+	 * it waits for the next pass, which comes soon (rp->more).
+	 */
+	last = k.n;
+	if (k.cut) {
+		rp->more = today ? 3 : force ? 2 : 1;
+		while (last > 1 && report_key_parse(k.v[last - 1].key,
+		    k.v[last - 1].klen, &a, &err) == 0 &&
+		    report_key_parse(k.v[last - 2].key, k.v[last - 2].klen,
+		    &b, &err) == 0 && a.report_len == b.report_len &&
+		    memcmp(k.v[last - 1].key, k.v[last - 2].key,
+		    a.report_len) == 0)
+			last--;
+		if (last > 1)
+			last--;		/* drop the whole last group */
+		else
+			last = k.n;	/* one huge report: build it */
+	}
+	for (i = 0; i < last; i = j) {
 		if (report_key_parse(k.v[i].key, k.v[i].klen, &a, &err) ==
 		    -1) {
 			log_warnx("tlsrpt: a stored key is unreadable (%s); "
@@ -917,7 +987,7 @@ build_due(struct reporter *rp, int64_t now, int force, int today)
 			j = i + 1;
 			continue;
 		}
-		for (j = i + 1; j < k.n; j++)
+		for (j = i + 1; j < last; j++)
 			if (report_key_parse(k.v[j].key, k.v[j].klen, &b,
 			    &err) == -1 || b.report_len != a.report_len ||
 			    memcmp(k.v[j].key, k.v[i].key, a.report_len) != 0)
@@ -974,6 +1044,13 @@ delivery_done(struct delivery *dl, int ok, const char *reason)
 	int64_t			 now = now_sec(rp);
 
 	delivery_unlink(dl);
+	rp->ndeliveries--;
+	/* A slot is free: the deliveries that did not fit go on. */
+	if (rp->deferred && !evtimer_pending(rp->ev_deliver, NULL)) {
+		struct timeval	tv = { 0, 0 };
+
+		evtimer_add(rp->ev_deliver, &tv);
+	}
 	if (ok)
 		rp->stats.deliveries_ok++;
 	else
@@ -1063,6 +1140,7 @@ delivery_start(struct reporter *rp, const struct outbox_item *it,
 	snprintf(dl->report_id, sizeof(dl->report_id), "%s", it->report_id);
 	dl->next = rp->deliveries;
 	rp->deliveries = dl;
+	rp->ndeliveries++;
 	if (d->kind == RUA_HTTPS) {
 		dl->fetch = fetcher_post(rp->fetcher, d->dest, it->gz,
 		    it->gzlen, "application/tlsrpt+gzip", post_done, dl);
@@ -1116,6 +1194,10 @@ deliver_due(struct reporter *rp, int64_t now, int force)
 	memset(&k, 0, sizeof(k));
 	k.day_limit = -1;
 	k.max = 10000;
+	k.outbox = 1;
+	k.force = force;
+	k.now = now;
+	rp->deferred = 0;
 	if (cache_foreach(rp->cache, CACHE_DB_OUTBOX, collect_fn, &k,
 	    &cause) == -1) {
 		log_warnx("tlsrpt: %s", cause);
@@ -1132,10 +1214,19 @@ deliver_due(struct reporter *rp, int64_t now, int force)
 			continue;
 		}
 		if (now - it.created > OUTBOX_LIFETIME) {
-			log_warnx("tlsrpt: report %s for %s given up after "
-			    "%u failed deliveries: %s", it.report_id,
-			    it.domain, it.attempts, it.last_error);
-			rp->stats.expired++;
+			/* RPT-3: one destination that took it is a success. */
+			if (it.done != 0)
+				log_info("tlsrpt: report %s for %s: delivered "
+				    "to some destinations; the others given "
+				    "up: %s", it.report_id, it.domain,
+				    it.last_error);
+			else {
+				log_warnx("tlsrpt: report %s for %s given up "
+				    "after %u failed deliveries: %s",
+				    it.report_id, it.domain, it.attempts,
+				    it.last_error);
+				rp->stats.expired++;
+			}
 			cache_del(rp->cache, CACHE_DB_OUTBOX, k.v[i].key,
 			    k.v[i].klen);
 			continue;
@@ -1146,6 +1237,11 @@ deliver_due(struct reporter *rp, int64_t now, int force)
 			if ((it.done & (UINT32_C(1) << j)) ||
 			    delivery_find(rp, it.report_id, j) != NULL)
 				continue;
+			/* A few at a time: each is a process or a socket. */
+			if (rp->ndeliveries >= REPORTER_DELIVERIES_MAX) {
+				rp->deferred = force ? 2 : 1;
+				break;
+			}
 			if (delivery_start(rp, &it, j, now) == 0)
 				started++;
 		}
@@ -1159,14 +1255,28 @@ deliver_due(struct reporter *rp, int64_t now, int force)
 }
 
 static void
+deliver_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct reporter	*rp = arg;
+
+	if (rp->deferred)
+		(void)deliver_due(rp, now_sec(rp), rp->deferred == 2);
+}
+
+static void
 tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct reporter	*rp = arg;
 	struct timeval	 tv = { REPORTER_TICK_SEC, 0 };
 	int64_t		 now = now_sec(rp);
+	int		 more = rp->more;
 
-	(void)build_due(rp, now, 0, 0);
+	/* A pass that was cut short goes on as it was asked for. */
+	rp->more = 0;
+	(void)build_due(rp, now, more >= 2, more == 3);
 	(void)deliver_due(rp, now, 0);
+	if (rp->more)
+		tv.tv_sec = 1;	/* more to build: soon, not at once */
 	evtimer_add(rp->ev_tick, &tv);
 }
 
@@ -1176,8 +1286,15 @@ reporter_send(struct reporter *rp, int today, unsigned *built,
 {
 	int64_t	now = now_sec(rp);
 
+	rp->more = 0;
 	*built = build_due(rp, now, 1, today);
 	*started = deliver_due(rp, now, 1);
+	if (rp->more) {
+		struct timeval	tv = { 1, 0 };
+
+		evtimer_del(rp->ev_tick);
+		evtimer_add(rp->ev_tick, &tv);
+	}
 	snprintf(why, whysize, "built %u report(s), %u delivery(ies) started",
 	    *built, *started);
 	return 0;

@@ -32,6 +32,10 @@ struct reporter;
 #define REPORTER_RUA_TTL	3600	/* a _smtp._tls answer is kept */
 #define REPORTER_RUA_FAIL_TTL	300	/* ... or, if DNS failed, this long */
 #define REPORTER_WAITING_MAX	16	/* own events per domain in wait */
+#define REPORTER_SETTLE_SEC	60	/* a day is built this long after it
+					 * ends, at least */
+#define REPORTER_BUILD_MAX	20000	/* entries per build pass */
+#define REPORTER_DELIVERIES_MAX	8	/* sendmail runs and POSTs at once */
 
 struct reporter_stats {
 	unsigned long long	datagrams;	/* parsed and counted */
