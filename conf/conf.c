@@ -237,6 +237,14 @@ const struct conf_option conf_options[] = {
 	  .offset = offsetof(struct conf, tlsrpt_send_delay),
 	  .help = "reports go out at a random time within this long after "
 	      "their UTC day ends (RPT-5)" },
+	{ .name = "tlsrpt_post_local",
+	  .type = CONF_T_BOOL,
+	  .def = "no",
+	  .offset = offsetof(struct conf, tlsrpt_post_local),
+	  .flags = CONF_F_RESTART,
+	  .help = "POST reports also to https: rua hosts that resolve to "
+	      "loopback, private or link-local addresses (closed networks, "
+	      "tests)" },
 	{ .name = "sendmail_path",
 	  .type = CONF_T_PATH,
 	  .def = "/usr/sbin/sendmail",

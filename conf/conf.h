@@ -114,6 +114,8 @@ struct conf {
 	char			*tlsrpt_contact;	/* contact-info, From */
 	char			*tlsrpt_submitter;	/* "" = contact's domain */
 	unsigned		 tlsrpt_send_delay;	/* seconds, RPT-5 */
+	int			 tlsrpt_post_local;	/* POST to local
+							 * addresses too */
 	char			*sendmail_path;
 
 	struct conf_override	*overrides;	/* sorted by domain */

@@ -38,6 +38,7 @@
 #include "bounds.h"
 #include "failure.h"
 #include "fetcher.h"
+#include "ipclass.h"
 #include "log.h"
 #include "resolver.h"
 #include "xmalloc.h"
@@ -84,6 +85,7 @@ struct fetch {
 	enum fail_class		 fail;		/* decided before curl ended */
 	struct timespec		 start;
 	char			 host[DOMAIN_MAX + 1];
+	char			 refused[INET6_ADDRSTRLEN]; /* not public */
 	char			 errbuf[CURL_ERROR_SIZE];
 	char			 reason[FETCH_REASON_MAX];
 };
@@ -97,6 +99,7 @@ struct fetcher {
 	long			 connect_ms;
 	size_t			 max_size;
 	unsigned		 port;
+	int			 post_local;	/* POST to local addresses */
 	TAILQ_HEAD(, fetch)	 fetches;
 	TAILQ_HEAD(, sockev)	 sockevs;
 	unsigned		 active;
@@ -114,6 +117,8 @@ static int	post_setup(struct fetch *, const char *, const void *, size_t,
 		    const char *);
 static size_t	post_write(char *, size_t, size_t, void *);
 static int	post_check_status(struct fetch *);
+static curl_socket_t post_opensocket(void *, curlsocktype,
+		    struct curl_sockaddr *);
 static void	fetch_bad_status(struct fetch *, long);
 static int	host_is_ip(const char *);
 static void	fetch_fail_later(struct fetch *, enum fail_class,
@@ -188,6 +193,7 @@ fetcher_new(struct event_base *base, const struct fetcher_conf *conf,
 	    (long)conf->connect_timeout_ms : FETCH_CONNECT_MS;
 	fr->max_size = conf->max_size != 0 ? conf->max_size : STS_POLICY_MAX;
 	fr->port = conf->port != 0 ? conf->port : FETCH_PORT;
+	fr->post_local = conf->post_local;
 
 	if ((fr->timer = evtimer_new(base, fetcher_timer_ev, fr)) == NULL)
 		fatalx("%s: evtimer_new failed", __func__);
@@ -595,6 +601,11 @@ post_setup(struct fetch *f, const char *url, const void *body, size_t len,
 	SETOPT(CURLOPT_FRESH_CONNECT, 1L);
 	SETOPT(CURLOPT_CONNECTTIMEOUT_MS, fr->connect_ms);
 	SETOPT(CURLOPT_TIMEOUT_MS, fr->timeout_ms);
+	/* rua.h: a published name must not aim our POSTs at local hosts. */
+	if (!fr->post_local) {
+		SETOPT(CURLOPT_OPENSOCKETFUNCTION, post_opensocket);
+		SETOPT(CURLOPT_OPENSOCKETDATA, f);
+	}
 	/*
 	 * curl 7.88 joins a resolver thread that is still in getaddrinfo()
 	 * when a transfer times out or is removed, which blocks the loop for
@@ -1026,6 +1037,30 @@ malformed:
 }
 
 /* Map a curl error to a class, for transfers that got no verdict yet. */
+/*
+ * curl asks us for each socket of a POST: only public unicast addresses
+ * get one.  The refused address is kept for the reason.
+ */
+static curl_socket_t
+post_opensocket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct fetch	*f = arg;
+	const void	*ip = NULL;
+
+	if (a->family == AF_INET)
+		ip = &((struct sockaddr_in *)(void *)&a->addr)->sin_addr;
+	else if (a->family == AF_INET6)
+		ip = &((struct sockaddr_in6 *)(void *)&a->addr)->sin6_addr;
+	if (ip == NULL || !ipclass_public(a->family, ip)) {
+		if (ip == NULL || inet_ntop(a->family, ip, f->refused,
+		    sizeof(f->refused)) == NULL)
+			(void)snprintf(f->refused, sizeof(f->refused),
+			    "family %d", a->family);
+		return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
 static void
 fetch_classify(struct fetch *f, CURLcode rc)
 {
@@ -1057,7 +1092,11 @@ fetch_classify(struct fetch *f, CURLcode rc)
 			    "ms: %s", f->fr->timeout_ms, m);
 		break;
 	case CURLE_COULDNT_CONNECT:
-		if (oserr != 0)
+		if (f->refused[0] != '\0')
+			fetch_reason(f, FAIL_TCP, "%s resolves to %s, not a "
+			    "public address (tlsrpt_post_local = no)", f->host,
+			    f->refused);
+		else if (oserr != 0)
 			fetch_reason(f, FAIL_TCP, "connect failed (%s): %s",
 			    strerror((int)oserr), m);
 		else

@@ -32,6 +32,8 @@ struct fetcher_conf {
 	unsigned	 connect_timeout_ms;	/* each connect */
 	size_t		 max_size;		/* body bytes (STS-FETCH-9) */
 	unsigned	 port;			/* 443; other values: tests */
+	int		 post_local;		/* POST to non-public addresses
+						 * too (tlsrpt_post_local) */
 };
 
 /* Bytes of a POST's response body that come back; the rest is not read. */
@@ -78,7 +80,10 @@ struct fetch	*fetcher_get(struct fetcher *, const char *domain,
  * failure with a class (FAIL_TCP, FAIL_TLS_*, FAIL_HTTP_STATUS with the
  * status in the reason, FAIL_TIMEOUT, FAIL_HOST_DNS) and a readable
  * reason.  A URL that is not printable https, or a Content-Type that is
- * not printable ASCII, fails with FAIL_INTERNAL, from the loop.
+ * not printable ASCII, fails with FAIL_INTERNAL, from the loop.  Unless
+ * the conf's post_local is set, an address that is not public unicast
+ * (ipclass.h: loopback, private, link-local, ...) is never connected to:
+ * a host that resolves only to such addresses fails with FAIL_TCP.
  *
  * Unlike fetcher_get(), curl resolves the host itself, with its threaded
  * resolver (getaddrinfo in a thread, so the system's resolver and

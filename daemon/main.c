@@ -260,6 +260,7 @@ open_engine(void)
 	    conf->fetch_timeout * 1000 : 10000;
 	fc.max_size = conf->fetch_max_size;
 	fc.port = 443;
+	fc.post_local = conf->tlsrpt_post_local;
 	if ((d.fetcher = fetcher_new(d.base, &fc, &cause)) == NULL)
 		fatalx("fetcher: %s", cause);
 	d.lookup = lookup_new(d.base, conf, d.cache, d.resolver, d.fetcher);

@@ -58,6 +58,8 @@ tlsrpt_organization = Sender Test Org
 tlsrpt_contact = reports@sender.test
 tlsrpt_submitter = sender.test
 tlsrpt_send_delay = 0
+# The world's HTTPS report receiver is on loopback (127.0.4.1).
+tlsrpt_post_local = yes
 sendmail_path = $SM
 EOF
 

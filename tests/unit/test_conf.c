@@ -309,6 +309,10 @@ static const struct row rows[] = {
 	    MTASTSD_SOCKET_DIR "/tlsrpt.sock", NUM_ANY),
 	OK("RPT default sendmail_path", "", "sendmail_path",
 	    "/usr/sbin/sendmail", NUM_ANY),
+	OK("rua.h: POSTs to local addresses are refused by default", "",
+	    "tlsrpt_post_local", "no", 0),
+	OK("tlsrpt_post_local = yes allows them", "tlsrpt_post_local = yes",
+	    "tlsrpt_post_local", "yes", 1),
 	OK("RPT-5 default tlsrpt_send_delay is 4h", "", "tlsrpt_send_delay",
 	    "4h", 14400),
 	OK("RPT-5 tlsrpt_send_delay 0 sends at midnight",
@@ -1053,7 +1057,7 @@ test_table(void **state)
 	struct conf			*conf;
 	char				*v;
 
-	assert_int_equal(conf_noptions, 28);
+	assert_int_equal(conf_noptions, 29);
 	conf = conf_defaults();
 	for (i = 0; i < conf_noptions; i++) {
 		o = &conf_options[i];
