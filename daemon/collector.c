@@ -5,8 +5,6 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -17,6 +15,7 @@
 
 #include "collector.h"
 #include "log.h"
+#include "unixsock.h"
 #include "xmalloc.h"
 
 struct collector {
@@ -29,7 +28,6 @@ struct collector {
 	char			 buf[COLLECTOR_DGRAM_MAX + 1];
 };
 
-static int	bind_dgram(const char *, mode_t, gid_t, char **);
 static void	readable(evutil_socket_t, short, void *);
 
 struct collector *
@@ -39,7 +37,8 @@ collector_new(struct event_base *base, const char *path, mode_t mode,
 	struct collector	*co;
 	int			 fd;
 
-	if ((fd = bind_dgram(path, mode, gid, cause)) == -1)
+	if ((fd = unixsock_bind(path, SOCK_DGRAM, mode, gid, 0, cause)) ==
+	    -1)
 		return NULL;
 	co = xcalloc(1, sizeof(*co));
 	co->fd = fd;
@@ -51,79 +50,6 @@ collector_new(struct event_base *base, const char *path, mode_t mode,
 		fatalx("%s: event_new failed", __func__);
 	event_add(co->ev, NULL);
 	return co;
-}
-
-/* Like sockmap_listen_unix(): a live server's socket is not taken. */
-static int
-bind_dgram(const char *path, mode_t mode, gid_t gid, char **cause)
-{
-	struct sockaddr_un	 sun;
-	struct stat		 st;
-	mode_t			 omask;
-	int			 fd, saved;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		xasprintf(cause, "%s: socket path too long", path);
-		return -1;
-	}
-	memcpy(sun.sun_path, path, strlen(path) + 1);
-	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
-		xasprintf(cause, "socket: %s", strerror(errno));
-		return -1;
-	}
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
-		close(fd);
-		xasprintf(cause, "%s: another collector is bound there", path);
-		return -1;
-	}
-	saved = errno;
-	close(fd);
-	/*
-	 * Only a refused connect means nobody is there: EPROTOTYPE is a live
-	 * stream socket (the socketmap's, say), not ours to take.
-	 */
-	if (saved != ECONNREFUSED && saved != ENOENT) {
-		xasprintf(cause, "%s: in use (%s)", path, strerror(saved));
-		return -1;
-	}
-	if (lstat(path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode)) {
-			xasprintf(cause, "%s: exists and is not a socket",
-			    path);
-			return -1;
-		}
-		if (unlink(path) == -1) {
-			xasprintf(cause, "unlink %s: %s", path,
-			    strerror(errno));
-			return -1;
-		}
-	}
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd == -1) {
-		xasprintf(cause, "socket: %s", strerror(errno));
-		return -1;
-	}
-	/* Born 0600, widened only after chown: no window for others. */
-	omask = umask(0177);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		saved = errno;
-		umask(omask);
-		close(fd);
-		xasprintf(cause, "bind %s: %s", path, strerror(saved));
-		return -1;
-	}
-	umask(omask);
-	if ((gid != (gid_t)-1 && chown(path, (uid_t)-1, gid) == -1) ||
-	    chmod(path, mode) == -1) {
-		saved = errno;
-		close(fd);
-		unlink(path);
-		xasprintf(cause, "%s: %s", path, strerror(saved));
-		return -1;
-	}
-	return fd;
 }
 
 /*

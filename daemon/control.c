@@ -7,8 +7,6 @@
 #include <sys/types.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -26,6 +24,7 @@
 #include "collector.h"
 #include "reporter.h"
 #include "sockmap.h"
+#include "unixsock.h"
 #include "xmalloc.h"
 
 #define CONTROL_TIMEOUT_SEC	60	/* a client must send its line by then */
@@ -70,60 +69,12 @@ control_new(struct event_base *base, const char *path, gid_t gid,
     char **cause)
 {
 	struct control		*ctl;
-	struct sockaddr_un	 sun;
-	struct stat		 st;
-	mode_t			 omask;
 	int			 fd;
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		xasprintf(cause, "%s: path too long", path);
+	/* 0660: the daemon's group may use mtasts-ctl (peer checked too). */
+	if ((fd = unixsock_bind(path, SOCK_STREAM, 0660, gid, 16,
+	    cause)) == -1)
 		return NULL;
-	}
-	memcpy(sun.sun_path, path, strlen(path) + 1);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
-		xasprintf(cause, "socket: %s", strerror(errno));
-		return NULL;
-	}
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
-		close(fd);
-		xasprintf(cause, "%s: another daemon is listening there",
-		    path);
-		return NULL;
-	}
-	/* EPROTOTYPE: a live datagram socket, not ours to replace. */
-	if (errno != ECONNREFUSED && errno != ENOENT) {
-		xasprintf(cause, "%s: in use (%s)", path, strerror(errno));
-		close(fd);
-		return NULL;
-	}
-	close(fd);
-	if (lstat(path, &st) == 0 && (!S_ISSOCK(st.st_mode) ||
-	    unlink(path) == -1)) {
-		xasprintf(cause, "%s: exists and cannot be replaced", path);
-		return NULL;
-	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd == -1) {
-		xasprintf(cause, "socket: %s", strerror(errno));
-		return NULL;
-	}
-	omask = umask(0177);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		umask(omask);
-		xasprintf(cause, "bind %s: %s", path, strerror(errno));
-		close(fd);
-		return NULL;
-	}
-	umask(omask);
-	if ((gid != (gid_t)-1 && chown(path, (uid_t)-1, gid) == -1) ||
-	    chmod(path, 0660) == -1 || listen(fd, 16) == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		close(fd);
-		unlink(path);
-		return NULL;
-	}
 	ctl = xcalloc(1, sizeof(*ctl));
 	ctl->base = base;
 	ctl->fd = fd;

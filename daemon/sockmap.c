@@ -13,9 +13,7 @@
 #include <sys/types.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/uio.h>
-#include <sys/un.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
@@ -36,6 +34,7 @@
 #include "log.h"
 #include "netstring.h"
 #include "sockmap.h"
+#include "unixsock.h"
 #include "xmalloc.h"
 
 #define CONN_SMALL_BUF	512	/* most requests fit; bigger ones grow */
@@ -202,82 +201,11 @@ int
 sockmap_listen_unix(struct sockmap *sm, const char *path, mode_t mode,
     gid_t gid, char **cause)
 {
-	struct sockaddr_un	 sun;
-	struct stat		 st;
-	mode_t			 omask;
-	int			 fd, saved;
+	int	fd;
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path)) {
-		xasprintf(cause, "%s: socket path too long", path);
-		errno = ENAMETOOLONG;
+	if ((fd = unixsock_bind(path, SOCK_STREAM, mode, gid, SOMAXCONN,
+	    cause)) == -1)
 		return -1;
-	}
-	memcpy(sun.sun_path, path, strlen(path) + 1);
-
-	/* Refuse to steal a live server's socket; replace a stale one. */
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
-		xasprintf(cause, "socket: %s", strerror(errno));
-		return -1;
-	}
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
-		close(fd);
-		xasprintf(cause, "%s: another server is listening there",
-		    path);
-		errno = EADDRINUSE;
-		return -1;
-	}
-	/* EPROTOTYPE: a live datagram socket (the TLSRPT collector's). */
-	if (errno != ECONNREFUSED && errno != ENOENT) {
-		saved = errno;
-		close(fd);
-		xasprintf(cause, "%s: in use (%s)", path, strerror(saved));
-		errno = EADDRINUSE;
-		return -1;
-	}
-	close(fd);
-	if (lstat(path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode)) {
-			xasprintf(cause, "%s: exists and is not a socket",
-			    path);
-			errno = EEXIST;
-			return -1;
-		}
-		if (unlink(path) == -1) {
-			saved = errno;
-			xasprintf(cause, "unlink %s: %s", path,
-			    strerror(saved));
-			errno = saved;
-			return -1;
-		}
-	}
-
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd == -1) {
-		xasprintf(cause, "socket: %s", strerror(errno));
-		return -1;
-	}
-	/* Born 0600, widened only after chown: no window for others. */
-	omask = umask(0177);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		saved = errno;
-		umask(omask);
-		close(fd);
-		xasprintf(cause, "bind %s: %s", path, strerror(saved));
-		errno = saved;
-		return -1;
-	}
-	umask(omask);
-	if ((gid != (gid_t)-1 && chown(path, (uid_t)-1, gid) == -1) ||
-	    chmod(path, mode) == -1 || listen(fd, SOMAXCONN) == -1) {
-		saved = errno;
-		close(fd);
-		unlink(path);
-		xasprintf(cause, "%s: %s", path, strerror(saved));
-		errno = saved;
-		return -1;
-	}
 	listener_add(sm, fd, path, 0);
 	return 0;
 }

@@ -175,7 +175,7 @@ struct bind_case {
 static const struct bind_case bind_cases[] = {
 	{ "a stale socket (nobody bound) is replaced", B_STALE, 1, NULL },
 	{ "a live collector's socket is refused", B_LIVE_DGRAM, 0,
-	    "another collector" },
+	    "in use by a running server" },
 	{ "a live stream socket (a socketmap) is refused, not unlinked",
 	    B_LIVE_STREAM, 0, "in use" },
 	{ "a regular file is refused and left alone", B_FILE, 0,
