@@ -11,51 +11,38 @@
  */
 #include "config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "domain.h"
 #include "rua.h"
+#include "txtrec.h"
 
 #define RUA_VERSION_TAG	"v=TLSRPTv1"
 #define RUA_VERSION_LEN	(sizeof(RUA_VERSION_TAG) - 1)
 #define RUA_EXT_NAME_MAX STS_EXT_NAME_MAX	/* same grammar as STS-REC-8 */
-#define CHARNAME_BUF	16
 #define REASON_BUF	128
 #define PORT_DIGITS	5
 #define PORT_MAX	65535
 
 /* Cursor over one TXT RR; the first error sticks. */
 struct rua_cur {
-	const char		*buf;
-	size_t			 len;
-	size_t			 off;
-	int			 failed;
-	struct parse_err	*err;
+	struct txtrec		 t;
 	struct rua		*out;		/* never NULL */
 	int			 have_rua;
 	size_t			 skip_col;	/* 1-based; first skipped URI */
 };
 
-static int	is_wsp(unsigned char);
 static int	is_alpha(unsigned char);
 static int	is_digit(unsigned char);
 static int	is_alnum(unsigned char);
 static int	is_hex(unsigned char);
 static int	hex_val(unsigned char);
-static int	is_name_char(unsigned char);
-static int	is_ext_value_char(unsigned char);
 static int	is_uri_char(unsigned char);
 static int	is_addr_special(unsigned char);
 static int	ascii_caseeq(const char *, const char *, size_t);
-static const char *charname(char *, size_t, unsigned char);
 static int	valid_host(const char *, size_t);
-static void	msg_cut(char *, size_t, int);
 
-static void	cur_fail(struct rua_cur *, size_t, const char *, ...)
-		    __attribute__((__format__(__printf__, 3, 4)));
-static void	cur_skip_wsp(struct rua_cur *);
 static void	cur_field(struct rua_cur *);
 static void	cur_rua(struct rua_cur *, int);
 static size_t	cur_uri(struct rua_cur *, size_t);
@@ -65,12 +52,6 @@ static int	mailto_dest(const char *, size_t, char *, int *, char *,
 		    size_t);
 static int	mailto_addr(const char *, size_t, char *, size_t);
 static int	https_dest(const char *, size_t, char *, size_t);
-
-static int
-is_wsp(unsigned char c)
-{
-	return c == ' ' || c == '\t';
-}
 
 static int
 is_alpha(unsigned char c)
@@ -107,20 +88,6 @@ hex_val(unsigned char c)
 }
 
 /* tlsrpt-ext-name: letter/digit, then letter/digit/'_'/'-'/'.'. */
-static int
-is_name_char(unsigned char c)
-{
-	return is_alnum(c) || c == '_' || c == '-' || c == '.';
-}
-
-/* tlsrpt-ext-value: %x21-3A / %x3C / %x3E-7E (no '=', ';' or space). */
-static int
-is_ext_value_char(unsigned char c)
-{
-	return (c >= 0x21 && c <= 0x3a) || c == 0x3c ||
-	    (c >= 0x3e && c <= 0x7e);
-}
-
 /*
  * RFC 3986 §2: unreserved / reserved / '%'.  Printable ASCII without
  * '"', '<', '>', '\\', '^', '`', '{', '|', '}' (and space).
@@ -164,21 +131,6 @@ ascii_caseeq(const char *a, const char *b, size_t n)
 	return 1;
 }
 
-/* Name one offending byte for an error message. */
-static const char *
-charname(char *dst, size_t dstsz, unsigned char c)
-{
-	if (c == ' ')
-		(void)snprintf(dst, dstsz, "a space");
-	else if (c == '\t')
-		(void)snprintf(dst, dstsz, "a tab");
-	else if (c > 0x20 && c < 0x7f && c != '\'')
-		(void)snprintf(dst, dstsz, "'%c'", c);
-	else
-		(void)snprintf(dst, dstsz, "byte 0x%02x", c);
-	return dst;
-}
-
 /*
  * A DNS name of two or more LDH labels whose last label is not all
  * digits: no IPv4 address, no one-label name that the local resolver or
@@ -199,99 +151,22 @@ valid_host(const char *h, size_t n)
 }
 
 /*
- * After snprintf(buf, sz, ...) returned r: if the message did not fit, end
- * it with "..." without splitting the UTF-8 '§' of an RFC citation.
- */
-static void
-msg_cut(char *buf, size_t sz, int r)
-{
-	size_t	cut;
-
-	if (r >= 0 && (size_t)r < sz)
-		return;
-	cut = sz - 4;
-	if (cut > 0 && (unsigned char)buf[cut - 1] == 0xc2)
-		cut--;
-	memcpy(buf + cut, "...", 4);
-}
-
-/*
  * The record.
  */
 
-static void
-cur_fail(struct rua_cur *c, size_t off, const char *fmt, ...)
-{
-	char	msg[PARSE_ERR_MSG_MAX];
-	va_list	ap;
-	int	r;
-
-	if (c->failed)
-		return;
-	c->failed = 1;
-	va_start(ap, fmt);
-	r = vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	msg_cut(msg, sizeof(msg), r);
-	parse_err_set(c->err, 0, (unsigned)(off + 1), RUA_INVALID, "%s", msg);
-}
-
-static void
-cur_skip_wsp(struct rua_cur *c)
-{
-	while (c->off < c->len && is_wsp((unsigned char)c->buf[c->off]))
-		c->off++;
-}
-
-/* One rua or extension field at c->off (RPT-1, STS-REC-8 names). */
+/* One rua or extension field at c->t.off (RPT-1, STS-REC-8 names). */
 static void
 cur_field(struct rua_cur *c)
 {
-	char		 cn[CHARNAME_BUF];
-	const char	*name = c->buf + c->off;
-	size_t		 start = c->off, nlen, vstart, vlen;
-	unsigned char	 ch;
+	const char	*name;
+	size_t		 start = c->t.off, nlen;
 
-	while (c->off < c->len && is_name_char((unsigned char)c->buf[c->off]))
-		c->off++;
-	nlen = c->off - start;
-	if (nlen == 0) {
-		cur_fail(c, start, "expected a field name at column %zu, found "
-		    "%s (RFC 8460 §3)", start + 1,
-		    charname(cn, sizeof(cn), (unsigned char)c->buf[start]));
+	if (txtrec_name(&c->t, RUA_EXT_NAME_MAX, &name, &nlen) == -1)
 		return;
-	}
-	if (nlen > RUA_EXT_NAME_MAX) {
-		cur_fail(c, start, "field name at column %zu is longer than "
-		    "%d characters (RFC 8460 §3)", start + 1,
-		    RUA_EXT_NAME_MAX);
-		return;
-	}
-	if (!is_alnum((unsigned char)name[0])) {
-		cur_fail(c, start, "field name \"%.*s\" at column %zu must "
-		    "start with a letter or digit (RFC 8460 §3)", (int)nlen,
-		    name, start + 1);
-		return;
-	}
-	if (c->off == c->len || c->buf[c->off] != '=') {
-		if (c->off < c->len && is_wsp((unsigned char)c->buf[c->off]))
-			cur_fail(c, c->off, "whitespace before '=' at column "
-			    "%zu is not allowed (RFC 8460 §3)", c->off + 1);
-		else if (c->off == c->len)
-			cur_fail(c, c->off, "field \"%.*s\" has no '=' and "
-			    "no value (RFC 8460 §3)", (int)nlen, name);
-		else
-			cur_fail(c, c->off, "expected '=' after field name "
-			    "\"%.*s\" at column %zu, found %s (RFC 8460 §3)",
-			    (int)nlen, name, c->off + 1, charname(cn,
-			    sizeof(cn), (unsigned char)c->buf[c->off]));
-		return;
-	}
-	c->off++;
-	vstart = c->off;
-	if (c->off < c->len && is_wsp((unsigned char)c->buf[c->off])) {
-		cur_fail(c, c->off, "whitespace after '=' at column %zu is "
-		    "not allowed (RFC 8460 §3)", c->off + 1);
+	if (c->t.off < c->t.len &&
+	    txtrec_is_wsp((unsigned char)c->t.buf[c->t.off])) {
+		txtrec_fail(&c->t, c->t.off, "whitespace after '=' at column "
+		    "%zu is not allowed (RFC 8460 §3)", c->t.off + 1);
 		return;
 	}
 
@@ -306,135 +181,123 @@ cur_field(struct rua_cur *c)
 	}
 
 	/* RFC 8460 §3: a valid unknown extension is ignored. */
-	while (c->off < c->len &&
-	    is_ext_value_char((unsigned char)c->buf[c->off]))
-		c->off++;
-	vlen = c->off - vstart;
-	if (c->off < c->len) {
-		ch = (unsigned char)c->buf[c->off];
-		if (!is_wsp(ch) && ch != ';') {
-			cur_fail(c, c->off, "value of field \"%.*s\" contains "
-			    "%s at column %zu (RFC 8460 §3)", (int)nlen, name,
-			    charname(cn, sizeof(cn), ch), c->off + 1);
-			return;
-		}
-	}
-	if (vlen == 0)
-		cur_fail(c, vstart, "field \"%.*s\" at column %zu has an "
-		    "empty value (RFC 8460 §3)", (int)nlen, name, start + 1);
+	txtrec_ext_value(&c->t, name, nlen, start);
 }
 
 /*
- * tlsrpt-rua = "rua=" tlsrpt-uri *(*WSP "," *WSP tlsrpt-uri), at c->off
+ * tlsrpt-rua = "rua=" tlsrpt-uri *(*WSP "," *WSP tlsrpt-uri), at c->t.off
  * just after the '='.  use: this is the first rua field, so its URIs are
  * kept; later ones are only checked.
  */
 static void
 cur_rua(struct rua_cur *c, int use)
 {
-	char		cn[CHARNAME_BUF];
+	char		cn[TXTREC_CHARNAME_MAX];
 	size_t		start, ulen, n = 0, save;
 	unsigned char	ch;
 
 	for (;;) {
-		start = c->off;
+		start = c->t.off;
 		if ((ulen = cur_uri(c, n)) == 0)
 			return;
 		n++;
 		if (use)
 			cur_use_uri(c, start, ulen, n);
-		save = c->off;
-		cur_skip_wsp(c);
-		if (c->off == c->len) {
-			c->off = save;	/* the caller reports trailing WSP */
+		save = c->t.off;
+		txtrec_skip_wsp(&c->t);
+		if (c->t.off == c->t.len) {
+			/* The caller reports the trailing WSP. */
+			c->t.off = save;
 			return;
 		}
-		ch = (unsigned char)c->buf[c->off];
+		ch = (unsigned char)c->t.buf[c->t.off];
 		if (ch == ';') {
-			c->off = save;
+			c->t.off = save;
 			return;
 		}
 		if (ch != ',') {
-			cur_fail(c, c->off, "expected ',' or ';' at column "
-			    "%zu, found %s; URIs in rua are separated by ',' "
-			    "(RFC 8460 §3)", c->off + 1,
-			    charname(cn, sizeof(cn), ch));
+			txtrec_fail(&c->t, c->t.off, "expected ',' or ';' at "
+			    "column %zu, found %s; URIs in rua are separated "
+			    "by ',' (RFC 8460 §3)", c->t.off + 1,
+			    txtrec_charname(cn, sizeof(cn), ch));
 			return;
 		}
-		c->off++;
-		cur_skip_wsp(c);
+		c->t.off++;
+		txtrec_skip_wsp(&c->t);
 	}
 }
 
 /*
- * One tlsrpt-uri at c->off, after n others: RFC 3986 characters up to
- * WSP, ',', ';' or the end.  Returns its length and leaves c->off after
+ * One tlsrpt-uri at c->t.off, after n others: RFC 3986 characters up to
+ * WSP, ',', ';' or the end.  Returns its length and leaves c->t.off after
  * it, or 0 after failing.
  */
 static size_t
 cur_uri(struct rua_cur *c, size_t n)
 {
-	char		cn[CHARNAME_BUF];
-	size_t		start = c->off, i;
+	char		cn[TXTREC_CHARNAME_MAX];
+	size_t		start = c->t.off, i;
 	unsigned char	ch;
 
-	while (c->off < c->len) {
-		ch = (unsigned char)c->buf[c->off];
-		if (is_wsp(ch) || ch == ',' || ch == ';')
+	while (c->t.off < c->t.len) {
+		ch = (unsigned char)c->t.buf[c->t.off];
+		if (txtrec_is_wsp(ch) || ch == ',' || ch == ';')
 			break;
 		if (ch == '!') {
-			cur_fail(c, c->off, "rua URI at column %zu contains "
-			    "'!' at column %zu; it must be written %%21 (RFC "
-			    "8460 §3)", start + 1, c->off + 1);
+			txtrec_fail(&c->t, c->t.off, "rua URI at column %zu "
+			    "contains '!' at column %zu; it must be written "
+			    "%%21 (RFC 8460 §3)", start + 1, c->t.off + 1);
 			return 0;
 		}
 		if (!is_uri_char(ch)) {
-			cur_fail(c, c->off, "rua URI at column %zu contains "
-			    "%s at column %zu, which is not allowed in a URI "
-			    "(RFC 3986 §2)", start + 1,
-			    charname(cn, sizeof(cn), ch), c->off + 1);
+			txtrec_fail(&c->t, c->t.off, "rua URI at column %zu "
+			    "contains %s at column %zu, which is not allowed "
+			    "in a URI (RFC 3986 §2)", start + 1,
+			    txtrec_charname(cn, sizeof(cn), ch), c->t.off + 1);
 			return 0;
 		}
-		if (ch == '%' && (c->len - c->off < 3 ||
-		    !is_hex((unsigned char)c->buf[c->off + 1]) ||
-		    !is_hex((unsigned char)c->buf[c->off + 2]))) {
-			cur_fail(c, c->off, "rua URI at column %zu has a '%%' "
-			    "at column %zu that is not followed by two hex "
-			    "digits (RFC 3986 §2.1)", start + 1, c->off + 1);
+		if (ch == '%' && (c->t.len - c->t.off < 3 ||
+		    !is_hex((unsigned char)c->t.buf[c->t.off + 1]) ||
+		    !is_hex((unsigned char)c->t.buf[c->t.off + 2]))) {
+			txtrec_fail(&c->t, c->t.off, "rua URI at column %zu "
+			    "has a '%%' at column %zu that is not followed by "
+			    "two hex digits (RFC 3986 §2.1)", start + 1,
+			    c->t.off + 1);
 			return 0;
 		}
-		c->off += ch == '%' ? 3 : 1;
+		c->t.off += ch == '%' ? 3 : 1;
 	}
-	if (c->off == start) {
-		if (c->off < c->len && c->buf[c->off] == ',')
-			cur_fail(c, c->off, "empty URI before ',' at column "
-			    "%zu in rua (RFC 8460 §3)", c->off + 1);
+	if (c->t.off == start) {
+		if (c->t.off < c->t.len && c->t.buf[c->t.off] == ',')
+			txtrec_fail(&c->t, c->t.off, "empty URI before ',' at "
+			    "column %zu in rua (RFC 8460 §3)", c->t.off + 1);
 		else if (n == 0)
-			cur_fail(c, start, "rua at column %zu has no URI; one "
-			    "or more are required (RFC 8460 §3)", start - 3);
+			txtrec_fail(&c->t, start, "rua at column %zu has no "
+			    "URI; one or more are required (RFC 8460 §3)",
+			    start - 3);
 		else
-			cur_fail(c, start, "empty URI after ',' at column %zu "
-			    "in rua (RFC 8460 §3)", start + 1);
+			txtrec_fail(&c->t, start, "empty URI after ',' at "
+			    "column %zu in rua (RFC 8460 §3)", start + 1);
 		return 0;
 	}
-	/* RFC 3986 §3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) */
-	for (i = start; i < c->off && c->buf[i] != ':'; i++) {
-		ch = (unsigned char)c->buf[i];
+	/* RFC 3986 §3.1: scheme = ALPHA *(ALPHA / DIGIT / "+" / "-" / ".") */
+	for (i = start; i < c->t.off && c->t.buf[i] != ':'; i++) {
+		ch = (unsigned char)c->t.buf[i];
 		if (!(is_alpha(ch) || (i > start && (is_digit(ch) ||
 		    ch == '+' || ch == '-' || ch == '.'))))
 			break;
 	}
-	if (i == start || i == c->off || c->buf[i] != ':') {
-		cur_fail(c, start, "rua URI at column %zu does not start with "
-		    "a scheme such as \"mailto:\" or \"https:\" (RFC 3986 "
-		    "§3.1)", start + 1);
+	if (i == start || i == c->t.off || c->t.buf[i] != ':') {
+		txtrec_fail(&c->t, start, "rua URI at column %zu does not "
+		    "start with a scheme such as \"mailto:\" or \"https:\" "
+		    "(RFC 3986 §3.1)", start + 1);
 		return 0;
 	}
-	return c->off - start;
+	return c->t.off - start;
 }
 
 /*
- * Keep the n-th URI of the first rua field, c->buf[start..start+len), if
+ * Keep the n-th URI of the first rua field, c->t.buf[start..start+len), if
  * we can deliver to it (RFC 7489 §6.3 via RFC 8460 §3: other URIs are
  * ignored); note why not otherwise.
  */
@@ -442,7 +305,7 @@ static void
 cur_use_uri(struct rua_cur *c, size_t start, size_t len, size_t n)
 {
 	struct rua	*out = c->out;
-	const char	*u = c->buf + start;
+	const char	*u = c->t.buf + start;
 	char		 why[REASON_BUF], dest[RUA_URI_MAX + 1];
 	enum rua_kind	 kind = RUA_MAILTO;
 	size_t		 i, slen;
@@ -475,7 +338,7 @@ cur_use_uri(struct rua_cur *c, size_t start, size_t len, size_t n)
 	if (!ok) {
 		if (out->nskipped++ == 0) {
 			c->skip_col = start + 1;
-			msg_cut(out->skipped, sizeof(out->skipped),
+			txtrec_msg_cut(out->skipped, sizeof(out->skipped),
 			    snprintf(out->skipped, sizeof(out->skipped),
 			    "rua URI %zu at column %zu not used: %s", n,
 			    start + 1, why));
@@ -533,14 +396,14 @@ mailto_dest(const char *s, size_t len, char *dest, int *hfields,
 			    16 + hex_val((unsigned char)s[i + 2]));
 			i += 2;
 			if (ch <= 0x20 || ch == 0x7f) {
-				(void)snprintf(why, whysz, "its address decodes "
-				    "to a control character or space (0x%02x)",
-				    ch);
+				(void)snprintf(why, whysz, "its address "
+				    "decodes to a control character or space "
+				    "(0x%02x)", ch);
 				return -1;
 			}
 			if (ch >= 0x80) {
-				(void)snprintf(why, whysz, "its address decodes "
-				    "to non-ASCII byte 0x%02x", ch);
+				(void)snprintf(why, whysz, "its address "
+				    "decodes to non-ASCII byte 0x%02x", ch);
 				return -1;
 			}
 		} else if (ch != '\0' && strchr("/#[]&=", ch) != NULL) {
@@ -711,8 +574,8 @@ rua_is_tlsrpt(const char *buf, size_t len)
 	    memcmp(buf, RUA_VERSION_TAG, RUA_VERSION_LEN) != 0)
 		return 0;
 	/* RPT-2 and the ABNF: tlsrpt-version field-delim. */
-	for (i = RUA_VERSION_LEN; i < len && is_wsp((unsigned char)buf[i]);
-	    i++)
+	for (i = RUA_VERSION_LEN;
+	    i < len && txtrec_is_wsp((unsigned char)buf[i]); i++)
 		;
 	return i < len && buf[i] == ';';
 }
@@ -723,75 +586,21 @@ rua_parse(const char *txt, size_t len, struct rua *out,
 {
 	struct rua	scratch;
 	struct rua_cur	c;
-	size_t		i;
-	unsigned char	ch;
 
 	if (out == NULL)
 		out = &scratch;
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
-	c.buf = txt;
-	c.len = len;
-	c.err = err;
 	c.out = out;
 	parse_err_clear(err);
 	if (txt == NULL)
-		c.len = len = 0;
-
-	if (len > RUA_RECORD_MAX) {
-		parse_err_set(err, 0, 0, RUA_INVALID, "TXT record is %zu bytes "
-		    "long; at most %d are accepted", len, RUA_RECORD_MAX);
-		return RUA_INVALID;
-	}
-	/* RFC 8460 §3 grammar: WSP is the only control character. */
-	for (i = 0; i < len; i++) {
-		ch = (unsigned char)txt[i];
-		if (ch >= 0x80) {
-			cur_fail(&c, i, "TXT record contains non-ASCII byte "
-			    "0x%02x at column %zu; it must be US-ASCII (RFC "
-			    "8460 §3)", ch, i + 1);
-			goto fail;
-		}
-		if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
-			cur_fail(&c, i, "TXT record contains control "
-			    "character 0x%02x at column %zu (RFC 8460 §3)",
-			    ch, i + 1);
-			goto fail;
-		}
-	}
-	if (len < RUA_VERSION_LEN ||
-	    memcmp(txt, RUA_VERSION_TAG, RUA_VERSION_LEN) != 0) {
-		cur_fail(&c, 0, "TXT record does not start with \"v=TLSRPTv1\" "
-		    "(RFC 8460 §3; the tag is case-sensitive)");
-		goto fail;
-	}
-	c.off = RUA_VERSION_LEN;
-
+		len = 0;
 	/* tlsrpt-version 1*(field-delim tlsrpt-field) [field-delim] */
-	while (!c.failed && c.off < c.len) {
-		i = c.off;
-		cur_skip_wsp(&c);
-		if (c.off == c.len) {
-			cur_fail(&c, i, "whitespace at the end of the record "
-			    "must follow a ';' (RFC 8460 §3)");
-			break;
-		}
-		if (c.buf[c.off] != ';') {
-			char cn[CHARNAME_BUF];
-
-			cur_fail(&c, c.off, "expected ';' at column %zu, found "
-			    "%s; fields are separated by ';' (RFC 8460 §3)",
-			    c.off + 1, charname(cn, sizeof(cn),
-			    (unsigned char)c.buf[c.off]));
-			break;
-		}
-		c.off++;
-		cur_skip_wsp(&c);
-		if (c.off == c.len)
-			break;		/* the optional trailing field-delim */
-		cur_field(&c);
-	}
-	if (c.failed)
+	txtrec_init(&c.t, txt, len, RUA_INVALID, "RFC 8460 §3", err);
+	if (txtrec_start(&c.t, RUA_RECORD_MAX, RUA_VERSION_TAG) == 0)
+		while (txtrec_next(&c.t) == 1)
+			cur_field(&c);
+	if (c.t.failed)
 		goto fail;
 	if (!c.have_rua) {
 		parse_err_set(err, 0, 0, RUA_INVALID, "TXT record has no rua "
@@ -801,7 +610,7 @@ rua_parse(const char *txt, size_t len, struct rua *out,
 	if (out->nuris == 0) {
 		char msg[PARSE_ERR_MSG_MAX];
 
-		msg_cut(msg, sizeof(msg), snprintf(msg, sizeof(msg),
+		txtrec_msg_cut(msg, sizeof(msg), snprintf(msg, sizeof(msg),
 		    "no usable URI; %s", out->skipped));
 		parse_err_set(err, 0, (unsigned)c.skip_col, RUA_INVALID, "%s",
 		    msg);

@@ -15,6 +15,7 @@
 
 #include "domain.h"
 #include "sts.h"
+#include "txtrec.h"
 #include "xmalloc.h"
 
 #define STS_VERSION_TAG	"v=STSv1"
@@ -22,17 +23,7 @@
 #define UTF8_BOM	"\xef\xbb\xbf"
 #define UTF8_BOM_LEN	(sizeof(UTF8_BOM) - 1)
 #define SNIPPET_BUF	64	/* escaped input quoted in an error message */
-#define CHARNAME_BUF	16
 #define LINES_INITIAL	16
-
-/* Cursor over one TXT RR; the first error sticks. */
-struct txt_cur {
-	const char		*buf;
-	size_t			 len;
-	size_t			 off;
-	int			 failed;
-	struct parse_err	*err;
-};
 
 /* Cursor over a policy body; the first error sticks. */
 struct pol_cur {
@@ -50,21 +41,14 @@ struct pol_cur {
 	size_t			 lines_alloc;
 };
 
-static int	is_wsp(unsigned char);
 static int	is_alnum(unsigned char);
-static int	is_name_char(unsigned char);
-static int	is_txt_value_char(unsigned char);
 static unsigned char to_lower(unsigned char);
 static int	ascii_caseeq(const char *, const char *, size_t);
 static size_t	utf8_seq(const unsigned char *, size_t);
 static const char *snippet(char *, size_t, const char *, size_t);
-static const char *charname(char *, size_t, unsigned char);
 static int	field_is(const char *, size_t, const char *);
 
-static void	txt_fail(struct txt_cur *, size_t, const char *, ...)
-		    __attribute__((__format__(__printf__, 3, 4)));
-static void	txt_skip_wsp(struct txt_cur *);
-static void	txt_field(struct txt_cur *, struct sts_txt *, int *);
+static void	txt_field(struct txtrec *, struct sts_txt *, int *);
 
 static void	pol_fail(struct pol_cur *, size_t, int, const char *, ...)
 		    __attribute__((__format__(__printf__, 4, 5)));
@@ -78,12 +62,6 @@ static void	pol_mx(struct pol_cur *, const char *, size_t, size_t);
 static void	pol_finish(struct pol_cur *);
 
 static int
-is_wsp(unsigned char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static int
 is_alnum(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -91,20 +69,6 @@ is_alnum(unsigned char c)
 }
 
 /* STS-REC-8, STS-POL-13: letter/digit, then letter/digit/'_'/'-'/'.'. */
-static int
-is_name_char(unsigned char c)
-{
-	return is_alnum(c) || c == '_' || c == '-' || c == '.';
-}
-
-/* STS-REC-8: 0x21-0x3A, 0x3C, 0x3E-0x7E (no '=', ';' or space). */
-static int
-is_txt_value_char(unsigned char c)
-{
-	return (c >= 0x21 && c <= 0x3a) || c == 0x3c ||
-	    (c >= 0x3e && c <= 0x7e);
-}
-
 /* ASCII only: host names are compared without the locale (RFC 4343). */
 static unsigned char
 to_lower(unsigned char c)
@@ -199,21 +163,6 @@ snippet(char *dst, size_t dstsz, const char *src, size_t len)
 	return dst;
 }
 
-/* Name one offending byte for an error message. */
-static const char *
-charname(char *dst, size_t dstsz, unsigned char c)
-{
-	if (c == ' ')
-		(void)snprintf(dst, dstsz, "a space");
-	else if (c == '\t')
-		(void)snprintf(dst, dstsz, "a tab");
-	else if (c > 0x20 && c < 0x7f && c != '\'')
-		(void)snprintf(dst, dstsz, "'%c'", c);
-	else
-		(void)snprintf(dst, dstsz, "byte 0x%02x", c);
-	return dst;
-}
-
 /* Field names are case-sensitive (STS-REC-6, STS-POL-6). */
 static int
 field_is(const char *name, size_t len, const char *want)
@@ -225,74 +174,17 @@ field_is(const char *name, size_t len, const char *want)
  * The TXT record.
  */
 
-static void
-txt_fail(struct txt_cur *c, size_t off, const char *fmt, ...)
-{
-	char	msg[PARSE_ERR_MSG_MAX];
-	va_list	ap;
-
-	if (c->failed)
-		return;
-	c->failed = 1;
-	va_start(ap, fmt);
-	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	parse_err_set(c->err, 0, (unsigned)(off + 1), STS_TXT_INVALID, "%s",
-	    msg);
-}
-
-static void
-txt_skip_wsp(struct txt_cur *c)
-{
-	while (c->off < c->len && is_wsp((unsigned char)c->buf[c->off]))
-		c->off++;
-}
-
 /* One `id` or extension field at c->off (STS-REC-6/7/8). */
 static void
-txt_field(struct txt_cur *c, struct sts_txt *out, int *have_id)
+txt_field(struct txtrec *c, struct sts_txt *out, int *have_id)
 {
-	char		 cn[CHARNAME_BUF];
-	const char	*name = c->buf + c->off;
+	char		 cn[TXTREC_CHARNAME_MAX];
+	const char	*name;
 	size_t		 start = c->off, nlen, vstart, vlen;
 	unsigned char	 ch;
 
-	while (c->off < c->len && is_name_char((unsigned char)c->buf[c->off]))
-		c->off++;
-	nlen = c->off - start;
-	if (nlen == 0) {
-		txt_fail(c, start, "expected a field name at column %zu, found "
-		    "%s (RFC 8461 §3.1)", start + 1,
-		    charname(cn, sizeof(cn), (unsigned char)c->buf[start]));
+	if (txtrec_name(c, STS_EXT_NAME_MAX, &name, &nlen) == -1)
 		return;
-	}
-	if (nlen > STS_EXT_NAME_MAX) {
-		txt_fail(c, start, "field name at column %zu is longer than "
-		    "%d characters (RFC 8461 §3.1)", start + 1,
-		    STS_EXT_NAME_MAX);
-		return;
-	}
-	if (!is_alnum((unsigned char)name[0])) {
-		txt_fail(c, start, "field name \"%.*s\" at column %zu must "
-		    "start with a letter or digit (RFC 8461 §3.1)", (int)nlen,
-		    name, start + 1);
-		return;
-	}
-	if (c->off == c->len || c->buf[c->off] != '=') {
-		if (c->off < c->len && is_wsp((unsigned char)c->buf[c->off]))
-			txt_fail(c, c->off, "whitespace before '=' at column "
-			    "%zu is not allowed (RFC 8461 §3.1)", c->off + 1);
-		else if (c->off == c->len)
-			txt_fail(c, c->off, "field \"%.*s\" has no '=' and "
-			    "no value (RFC 8461 §3.1)", (int)nlen, name);
-		else
-			txt_fail(c, c->off, "expected '=' after field name "
-			    "\"%.*s\" at column %zu, found %s (RFC 8461 §3.1)",
-			    (int)nlen, name, c->off + 1, charname(cn,
-			    sizeof(cn), (unsigned char)c->buf[c->off]));
-		return;
-	}
-	c->off++;
 	vstart = c->off;
 
 	if (field_is(name, nlen, "id")) {
@@ -307,27 +199,28 @@ txt_field(struct txt_cur *c, struct sts_txt *out, int *have_id)
 		vlen = c->off - vstart;
 		if (c->off < c->len) {
 			ch = (unsigned char)c->buf[c->off];
-			if (vlen == 0 && is_wsp(ch)) {
-				txt_fail(c, c->off, "whitespace after '=' at "
-				    "column %zu is not allowed (RFC 8461 "
+			if (vlen == 0 && txtrec_is_wsp(ch)) {
+				txtrec_fail(c, c->off, "whitespace after '=' "
+				    "at column %zu is not allowed (RFC 8461 "
 				    "§3.1)", c->off + 1);
 				return;
 			}
-			if (!is_wsp(ch) && ch != ';') {
-				txt_fail(c, c->off, "id contains %s at column "
-				    "%zu; only letters and digits are allowed "
-				    "(RFC 8461 §3.1)",
-				    charname(cn, sizeof(cn), ch), c->off + 1);
+			if (!txtrec_is_wsp(ch) && ch != ';') {
+				txtrec_fail(c, c->off, "id contains %s at "
+				    "column %zu; only letters and digits are "
+				    "allowed (RFC 8461 §3.1)",
+				    txtrec_charname(cn, sizeof(cn), ch),
+				    c->off + 1);
 				return;
 			}
 		}
 		if (vlen == 0) {
-			txt_fail(c, vstart, "id at column %zu is empty (RFC "
+			txtrec_fail(c, vstart, "id at column %zu is empty (RFC "
 			    "8461 §3.1)", start + 1);
 			return;
 		}
 		if (vlen > STS_ID_MAX) {
-			txt_fail(c, vstart, "id at column %zu is %zu "
+			txtrec_fail(c, vstart, "id at column %zu is %zu "
 			    "characters long; at most %d are allowed (RFC "
 			    "8461 §3.1)", start + 1, vlen, STS_ID_MAX);
 			return;
@@ -344,27 +237,7 @@ txt_field(struct txt_cur *c, struct sts_txt *out, int *have_id)
 	}
 
 	/* STS-REC-8/9: a valid unknown extension is skipped. */
-	while (c->off < c->len &&
-	    is_txt_value_char((unsigned char)c->buf[c->off]))
-		c->off++;
-	vlen = c->off - vstart;
-	if (c->off < c->len) {
-		ch = (unsigned char)c->buf[c->off];
-		if (vlen == 0 && is_wsp(ch)) {
-			txt_fail(c, c->off, "whitespace after '=' at column "
-			    "%zu is not allowed (RFC 8461 §3.1)", c->off + 1);
-			return;
-		}
-		if (!is_wsp(ch) && ch != ';') {
-			txt_fail(c, c->off, "value of field \"%.*s\" contains "
-			    "%s at column %zu (RFC 8461 §3.1)", (int)nlen,
-			    name, charname(cn, sizeof(cn), ch), c->off + 1);
-			return;
-		}
-	}
-	if (vlen == 0)
-		txt_fail(c, vstart, "field \"%.*s\" at column %zu has an "
-		    "empty value (RFC 8461 §3.1)", (int)nlen, name, start + 1);
+	txtrec_ext_value(c, name, nlen, start);
 }
 
 int
@@ -379,81 +252,24 @@ sts_txt_is_sts(const char *buf, size_t len)
 		return 1;
 	/* DEC-3: "v=STSv1 ;" is a candidate too (RFC 8461 Err 6285). */
 	c = (unsigned char)buf[STS_VERSION_LEN];
-	return c == ';' || is_wsp(c);
+	return c == ';' || txtrec_is_wsp(c);
 }
 
 enum sts_txt_status
 sts_txt_parse(const char *buf, size_t len, struct sts_txt *out,
     struct parse_err *err)
 {
-	struct txt_cur	c;
-	size_t		i;
-	unsigned char	ch;
+	struct txtrec	c;
 	int		have_id = 0;
 
-	memset(&c, 0, sizeof(c));
-	c.buf = buf;
-	c.len = len;
-	c.err = err;
 	parse_err_clear(err);
 	if (out != NULL)
 		out->id[0] = '\0';
-	if (buf == NULL)
-		c.len = len = 0;
-
-	if (len > STS_TXT_MAX) {
-		parse_err_set(err, 0, 0, STS_TXT_INVALID, "TXT record is %zu "
-		    "bytes long; at most %d are accepted", len, STS_TXT_MAX);
-		return STS_TXT_INVALID;
-	}
-	/* STS-REC-10: US-ASCII only; WSP is the only allowed control. */
-	for (i = 0; i < len; i++) {
-		ch = (unsigned char)buf[i];
-		if (ch >= 0x80) {
-			txt_fail(&c, i, "TXT record contains non-ASCII byte "
-			    "0x%02x at column %zu; it must be US-ASCII (RFC "
-			    "8461 §3.1)", ch, i + 1);
-			return STS_TXT_INVALID;
-		}
-		if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
-			txt_fail(&c, i, "TXT record contains control "
-			    "character 0x%02x at column %zu (RFC 8461 §3.1)",
-			    ch, i + 1);
-			return STS_TXT_INVALID;
-		}
-	}
-	if (len < STS_VERSION_LEN ||
-	    memcmp(buf, STS_VERSION_TAG, STS_VERSION_LEN) != 0) {
-		txt_fail(&c, 0, "TXT record does not start with \"v=STSv1\" "
-		    "(RFC 8461 §3.1; the tag is case-sensitive)");
-		return STS_TXT_INVALID;
-	}
-	c.off = STS_VERSION_LEN;
-
-	/* STS-REC-6: "v=STSv1" 1*(DELIM field) [DELIM]. */
-	while (!c.failed && c.off < c.len) {
-		i = c.off;
-		txt_skip_wsp(&c);
-		if (c.off == c.len) {
-			txt_fail(&c, i, "whitespace at the end of the record "
-			    "must follow a ';' (RFC 8461 §3.1)");
-			break;
-		}
-		if (c.buf[c.off] != ';') {
-			char cn[CHARNAME_BUF];
-
-			txt_fail(&c, c.off, "expected ';' at column %zu, found "
-			    "%s; fields are separated by ';' (RFC 8461 §3.1)",
-			    c.off + 1, charname(cn, sizeof(cn),
-			    (unsigned char)c.buf[c.off]));
-			break;
-		}
-		c.off++;
-		txt_skip_wsp(&c);
-		if (c.off == c.len)
-			break;		/* the optional trailing DELIM */
-		txt_field(&c, out, &have_id);
-	}
+	/* STS-REC-6, STS-REC-10: "v=STSv1" 1*(DELIM field) [DELIM]. */
+	txtrec_init(&c, buf, len, STS_TXT_INVALID, "RFC 8461 §3.1", err);
+	if (txtrec_start(&c, STS_TXT_MAX, STS_VERSION_TAG) == 0)
+		while (txtrec_next(&c) == 1)
+			txt_field(&c, out, &have_id);
 	if (!c.failed && !have_id) {
 		c.failed = 1;
 		parse_err_set(err, 0, 0, STS_TXT_INVALID, "TXT record has no "
@@ -744,13 +560,13 @@ pol_mx(struct pol_cur *c, const char *s, size_t v, size_t ve)
 static void
 pol_line(struct pol_cur *c, const char *s, size_t n)
 {
-	char		 cn[CHARNAME_BUF];
+	char		 cn[TXTREC_CHARNAME_MAX];
 	size_t		 i, v, ve;
 	unsigned char	 ch;
 
 	if (pol_encoding(c, s, n) == -1)
 		return;
-	for (i = 0; i < n && is_wsp((unsigned char)s[i]); i++)
+	for (i = 0; i < n && txtrec_is_wsp((unsigned char)s[i]); i++)
 		;
 	if (i == n) {
 		/* DEC-8, EDGE-26: blank lines carry no meaning. */
@@ -774,7 +590,7 @@ pol_line(struct pol_cur *c, const char *s, size_t n)
 	}
 
 	/* field-name ":" (STS-POL-5/13/14). */
-	while (i < n && is_name_char((unsigned char)s[i]))
+	while (i < n && txtrec_is_name_char((unsigned char)s[i]))
 		i++;
 	if (i == 0) {
 		ch = (unsigned char)s[0];
@@ -788,7 +604,7 @@ pol_line(struct pol_cur *c, const char *s, size_t n)
 		else
 			pol_fail(c, 1, STS_PERR_SYNTAX, "a field name cannot "
 			    "start with %s (RFC 8461 §3.2)",
-			    charname(cn, sizeof(cn), ch));
+			    txtrec_charname(cn, sizeof(cn), ch));
 		return;
 	}
 	if (i == n) {
@@ -798,14 +614,14 @@ pol_line(struct pol_cur *c, const char *s, size_t n)
 	}
 	if (s[i] != ':') {
 		ch = (unsigned char)s[i];
-		if (is_wsp(ch))
+		if (txtrec_is_wsp(ch))
 			pol_fail(c, i + 1, STS_PERR_SYNTAX, "whitespace before "
 			    "':' at column %zu is not allowed (RFC 8461 §3.2)",
 			    i + 1);
 		else
 			pol_fail(c, i + 1, STS_PERR_SYNTAX, "%s at column %zu "
 			    "is not allowed in a field name (RFC 8461 §3.2)",
-			    charname(cn, sizeof(cn), ch), i + 1);
+			    txtrec_charname(cn, sizeof(cn), ch), i + 1);
 		return;
 	}
 	if (!is_alnum((unsigned char)s[0])) {
@@ -821,9 +637,9 @@ pol_line(struct pol_cur *c, const char *s, size_t n)
 	}
 
 	/* *WSP value *WSP */
-	for (v = i + 1; v < n && is_wsp((unsigned char)s[v]); v++)
+	for (v = i + 1; v < n && txtrec_is_wsp((unsigned char)s[v]); v++)
 		;
-	for (ve = n; ve > v && is_wsp((unsigned char)s[ve - 1]); ve--)
+	for (ve = n; ve > v && txtrec_is_wsp((unsigned char)s[ve - 1]); ve--)
 		;
 
 	if (field_is(s, i, "mx")) {
@@ -922,7 +738,7 @@ sts_policy_parse(const char *buf, size_t len, int flags,
 	}
 	/* STS-POL-15, EDGE-19. */
 	for (i = c.off; i < len; i++)
-		if (!is_wsp((unsigned char)buf[i]) && buf[i] != '\r' &&
+		if (!txtrec_is_wsp((unsigned char)buf[i]) && buf[i] != '\r' &&
 		    buf[i] != '\n')
 			break;
 	if (i == len) {
