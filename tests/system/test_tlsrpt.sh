@@ -403,10 +403,13 @@ expect_eq "... nothing delivered on day one" "0 0" \
     "$(rpt_sendmail_count "$MAIL") $(rpt_https_count)"
 
 # ------------------------------------------------------------ day two
-if start_daemon 86400; then
-	ok "mtastsd restarted with clock offset 86400 (day two)"
+# Day two, and at least 2 min after its midnight: a day is built a
+# minute after it ends at the earliest; day one left >= 180 s above.
+DAY2_OFFSET=$((86400 + 120))
+if start_daemon $DAY2_OFFSET; then
+	ok "mtastsd restarted with clock offset $DAY2_OFFSET (day two)"
 else
-	not_ok "mtastsd restarted with clock offset 86400"
+	not_ok "mtastsd restarted with clock offset $DAY2_OFFSET"
 	sed 's/^/# /' "$LOG" | tail -20
 	finish
 fi
@@ -568,6 +571,56 @@ expect_eq "day two: report list has no rpt-*.test (report mail not counted)" \
 expect_eq "... it says so" "no pending reports" "$(rlist)"
 expect_eq "nothing more delivered" "2 3" \
     "$(rpt_sendmail_count "$MAIL") $(rpt_https_count)"
+
+# ------------------------------------------- SIGKILL, then 24 h of retry
+# A day-two session for $H: once committed it survives a SIGKILL; its
+# report's POST then fails for good, is retried, and is given up 24 h
+# after the report was built (RPT-22).
+DAY2=$(date -u -d "$DAY1 + 1 day" +%F)
+GEN_FILES=()
+gen 1 sts-success.json $H
+expect_eq "day two: one datagram for $H" "sent 1 lost 0" \
+    "$(in_ns "$DGRAM_SEND" -w "$TSOCK" "${GEN_FILES[@]}" 2>&1)"
+L2="$DAY2 $H policies=1 success=1 failure=0"
+expect_eq "... committed: report list shows it" "$L2" \
+    "$(wait_out 10 "$L2" rlist)"
+kill -KILL "$MTASTSD_PID"
+wait "$MTASTSD_PID" 2>/dev/null
+stop_daemon 2>/dev/null
+expect_eq "SIGKILL: the committed count is still there" "$L2" "$(rlist)"
+
+rpt_https_status 503
+n0=$(rpt_https_count)
+if start_daemon $((2 * 86400 + 120)); then
+	ok "mtastsd restarted on day three"
+else
+	not_ok "mtastsd restarted on day three"
+fi
+check "... day two's report is built and POSTed" rpt_https_wait $((n0 + 1)) 30
+expect_eq "... answered 503" "POST /v1/tlsrpt 503" \
+    "$(awk 'END { print $2, $3, $4 }' "$R/requests.log")"
+ob=$(wait_out 10 1 eval 'ctl report outbox 2>&1 | grep -c "last_error=.*503"')
+expect_eq "... it waits in the outbox with its error" 1 "$ob"
+out=$(ctl report send 2>&1)
+expect_match "report send retries it at once" \
+    "^OK built 0 report\(s\), 1 delivery\(ies\) started" "$out"
+check "... and it fails again" rpt_https_wait $((n0 + 2)) 30
+expect_match "... attempts=2 in the outbox" "attempts=2 " \
+    "$(wait_out 10 "attempts=2 " eval \
+    'ctl report outbox 2>&1 | grep -o "attempts=2 "')"
+stop_daemon
+# 24 h and 2 min after it was built: given up, not sent again.
+if start_daemon $((3 * 86400 + 240)); then
+	ok "mtastsd restarted 24 h later"
+else
+	not_ok "mtastsd restarted 24 h later"
+fi
+expect_eq "... the report is given up: outbox empty" "outbox empty" \
+    "$(wait_out 15 "outbox empty" ctl report outbox 2>&1)"
+check "... with a warning that says so" \
+    grep -q -- "given up after 2 failed deliveries" "$LOG"
+expect_eq "... and no further POST" $((n0 + 2)) "$(rpt_https_count)"
+expect_eq "stats: tlsrpt_expired = 1" 1 "$(ctlstat tlsrpt_expired)"
 stop_daemon
 expect_eq "SIGTERM on day two: exit 0" 0 "$STOP_RC"
 if grep -Eq 'fatal|assert|AddressSanitizer|runtime error' "$LOG"; then
