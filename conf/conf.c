@@ -1279,6 +1279,17 @@ option_line(const struct conf_pstate *st, const char *name)
 	return o == NULL ? 0 : st->set_line[o - conf_options];
 }
 
+const char *
+conf_tlsrpt_submitter(const struct conf *conf)
+{
+	const char	*at;
+
+	if (*conf->tlsrpt_submitter != '\0')
+		return conf->tlsrpt_submitter;
+	at = strrchr(conf->tlsrpt_contact, '@');
+	return at != NULL ? at + 1 : "";
+}
+
 /*
  * A plain address for contact-info and a sendmail envelope: local@domain,
  * printable ASCII without blanks, quotes, brackets, commas or colons (no

@@ -182,6 +182,12 @@ const struct conf_option *conf_option_find(const char *name);
  */
 int		 conf_valid_address(const char *);
 
+/*
+ * The reports' submitter domain: tlsrpt_submitter, or the domain of
+ * tlsrpt_contact, or "" when neither says.
+ */
+const char	*conf_tlsrpt_submitter(const struct conf *);
+
 /* The override for a normalised domain (binary search), or NULL. */
 const struct conf_override *conf_override_find(const struct conf *,
 	    const char *domain);

@@ -64,7 +64,7 @@ group_out(struct walk *w)
 	struct report_buf	 b;
 	struct parse_err	 err;
 	char			 day[11], id[REPORT_ID_MAX];
-	const char		*sub, *at;
+	const char		*sub;
 	uint64_t		 ok = 0, bad = 0;
 	size_t			 i;
 
@@ -82,10 +82,7 @@ group_out(struct walk *w)
 		group_clear(g);
 		return;
 	}
-	sub = conf->tlsrpt_submitter;
-	if (*sub == '\0')
-		sub = (at = strrchr(conf->tlsrpt_contact, '@')) != NULL ?
-		    at + 1 : "invalid";
+	sub = conf_tlsrpt_submitter(conf);
 	memset(&meta, 0, sizeof(meta));
 	meta.day = info->day;
 	meta.domain = g->e[0].domain;

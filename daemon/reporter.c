@@ -794,17 +794,6 @@ collect_fn(const char *key, size_t klen, const void *val, size_t vlen,
 	return 0;
 }
 
-static const char *
-submitter(const struct conf *conf)
-{
-	const char	*at;
-
-	if (*conf->tlsrpt_submitter != '\0')
-		return conf->tlsrpt_submitter;
-	at = strrchr(conf->tlsrpt_contact, '@');
-	return at != NULL ? at + 1 : conf->tlsrpt_contact;
-}
-
 /* One report from entries v[0..n) (one day, domain and record). */
 static int
 build_one(struct reporter *rp, struct kv *v, size_t n, int64_t now)
@@ -822,6 +811,7 @@ build_one(struct reporter *rp, struct kv *v, size_t n, int64_t now)
 	size_t			 gzlen, i, ne = 0, len;
 	uint64_t		 ok = 0, bad = 0;
 	char			 day[11];
+	const char		*sub = conf_tlsrpt_submitter(conf);
 	int			 rv = -1;
 
 	if (report_key_parse(v[0].key, v[0].klen, &info, &err) == -1)
@@ -853,11 +843,11 @@ build_one(struct reporter *rp, struct kv *v, size_t n, int64_t now)
 	meta.org = conf->tlsrpt_organization;
 	meta.contact = conf->tlsrpt_contact;
 	meta.report_id = it.report_id;
-	if (report_id(it.report_id, info.day, e[0].domain, e[0].record,
-	    submitter(conf), nonce, sizeof(nonce), &err) == -1 ||
+	if (report_id(it.report_id, info.day, e[0].domain, e[0].record, sub,
+	    nonce, sizeof(nonce), &err) == -1 ||
 	    report_json(&meta, e, ne, &json, &err) == -1 ||
-	    report_filename(it.filename, submitter(conf), e[0].domain,
-	    info.day, it.report_id, &err) == -1) {
+	    report_filename(it.filename, sub, e[0].domain, info.day,
+	    it.report_id, &err) == -1) {
 		log_warnx("tlsrpt: report for %s, %s not built: %s",
 		    info.domain, day, err.msg);
 		goto out;
@@ -1159,7 +1149,7 @@ delivery_start(struct reporter *rp, const struct outbox_item *it,
 	m.from = conf->tlsrpt_contact;
 	m.to = to;
 	m.domain = it->domain;
-	m.submitter = submitter(conf);
+	m.submitter = conf_tlsrpt_submitter(conf);
 	m.report_id = it->report_id;
 	m.day = it->day;
 	m.gz = it->gz;

@@ -1572,6 +1572,37 @@ test_sample(void **state)
 	free(buf);
 }
 
+/* RPT-17, RPT-19: whose name the reports carry. */
+struct sub_row {
+	const char	*label;
+	const char	*in;
+	const char	*want;
+};
+
+static const struct sub_row sub_rows[] = {
+	{ "RPT-19 submitter: tlsrpt_submitter when set",
+	    "tlsrpt_submitter = relay.example\n"
+	    "tlsrpt_contact = tlsrpt@example.net", "relay.example" },
+	{ "RPT-19 submitter: else the domain of tlsrpt_contact",
+	    "tlsrpt_contact = tlsrpt@mail.example.net", "mail.example.net" },
+	{ "RPT-19 submitter: empty when neither says", "", "" },
+};
+
+static void
+test_submitter(void **state)
+{
+	const struct sub_row	*r = *state;
+	struct conf		*c;
+	struct conf_errors	 errs = { 0, NULL };
+
+	if (conf_parse(r->in, strlen(r->in), "sub", &c, &errs) != 0) {
+		print_errors(&errs);
+		fail_msg("does not parse");
+	}
+	assert_string_equal(conf_tlsrpt_submitter(c), r->want);
+	conf_free(c);
+}
+
 int
 main(void)
 {
@@ -1582,6 +1613,7 @@ main(void)
 	TABLE_ADD(&tt, diff_rows, test_diff);
 	TABLE_ADD(&tt, dump_rows, test_dump);
 	TABLE_ADD(&tt, size_rows, test_size);
+	TABLE_ADD(&tt, sub_rows, test_submitter);
 	table_add_fn(&tt, "option table is complete and consistent",
 	    test_table);
 	table_add_fn(&tt, "conf_defaults equals parsing an empty file",
