@@ -74,7 +74,8 @@ static int	 check_text(const char *, size_t, int, const char *,
 		    struct parse_err *);
 static int	 check_domain(const char *, char *, const char *,
 		    struct parse_err *);
-static int	 check_policy(const struct rpt_policy *, size_t, char *,
+static int	 check_policy(const struct rpt_policy *, size_t, const char *,
+		    char *,
 		    struct pview *, struct parse_err *);
 static int	 check_entry(const struct report_entry *, struct pview *,
 		    struct parse_err *);
@@ -302,15 +303,16 @@ check_domain(const char *s, char *out, const char *what,
 }
 
 /*
- * Check policy number pno (from 1) of a session; on success fill v, its
- * domain pointing to lower (DOMAIN_MAX + 1 bytes).
+ * Check policy number pno (from 1) of a session for domain; on success
+ * fill v, its domain pointing to lower (DOMAIN_MAX + 1 bytes).
  */
 static int
-check_policy(const struct rpt_policy *pol, size_t pno, char *lower,
-    struct pview *v, struct parse_err *err)
+check_policy(const struct rpt_policy *pol, size_t pno, const char *domain,
+    char *lower, struct pview *v, struct parse_err *err)
 {
 	const struct rpt_failure	*f;
 	struct rowv			 rv;
+	const char			*pd = pol->domain;
 	char				 what[64];
 	size_t				 i, k;
 
@@ -319,8 +321,14 @@ check_policy(const struct rpt_policy *pol, size_t pno, char *lower,
 		    "%d out of range", pno, (int)pol->type);
 		return -1;
 	}
+	/*
+	 * libtlsrpt sends no policy-domain for no-policy-found; the report
+	 * needs one: the session's domain, as tlsrpt-reporter does.
+	 */
+	if (pol->type == RPT_POLICY_NONE && (pd == NULL || *pd == '\0'))
+		pd = domain;
 	(void)snprintf(what, sizeof(what), "policy %zu: policy-domain", pno);
-	if (check_domain(pol->domain, lower, what, err) == -1)
+	if (check_domain(pd, lower, what, err) == -1)
 		return -1;
 	if (pol->nstrings > RPT_STRINGS_MAX || pol->nmx > RPT_MX_MAX ||
 	    pol->nfailures > RPT_FAILURES_MAX) {
@@ -752,8 +760,9 @@ report_session_keys(int64_t day, const struct rpt_session *s,
     struct report_key keys[RPT_POLICIES_MAX], size_t idx[RPT_POLICIES_MAX],
     size_t *n, struct parse_err *err)
 {
-	char		domain[DOMAIN_MAX + 1], lower[DOMAIN_MAX + 1];
-	struct pview	v;
+	char		domain[DOMAIN_MAX + 1];
+	char		lower[RPT_POLICIES_MAX][DOMAIN_MAX + 1];
+	struct pview	v[RPT_POLICIES_MAX];
 	size_t		i, j;
 
 	*n = 0;
@@ -774,12 +783,11 @@ report_session_keys(int64_t day, const struct rpt_session *s,
 	}
 	/* All policies first: a session is recorded whole or not at all. */
 	for (i = 0; i < s->npolicies; i++)
-		if (check_policy(&s->policies[i], i + 1, lower, &v,
-		    err) == -1)
+		if (check_policy(&s->policies[i], i + 1, s->domain, lower[i],
+		    &v[i], err) == -1)
 			return -1;
 	for (i = 0; i < s->npolicies; i++) {
-		(void)check_policy(&s->policies[i], i + 1, lower, &v, NULL);
-		(void)make_key(&keys[*n], day, domain, s->record, &v);
+		(void)make_key(&keys[*n], day, domain, s->record, &v[i]);
 		for (j = 0; j < *n; j++)
 			if (keys[j].len == keys[*n].len &&
 			    memcmp(keys[j].buf, keys[*n].buf,
@@ -913,7 +921,7 @@ report_entry_add(struct report_entry *e, const char *domain,
 	parse_err_clear(err);
 	if (check_domain(domain, dom, "domain", err) == -1 ||
 	    check_text(record, RPT_RECORD_MAX, 1, "TLSRPT record",
-	    err) == -1 || check_policy(pol, 1, lower, &v, err) == -1)
+	    err) == -1 || check_policy(pol, 1, domain, lower, &v, err) == -1)
 		return -1;
 	if (e->domain == NULL)
 		set_identity(e, dom, record, &v);

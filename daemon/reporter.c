@@ -283,7 +283,6 @@ reporter_datagram(struct reporter *rp, const char *buf, size_t len)
 {
 	struct rpt_session	s;
 	struct parse_err	err;
-	size_t			i;
 
 	if (dgram_parse(buf, len, rp->db, &s, &err) == -1) {
 		if (rp->stats.dropped++ % DROP_LOG_EVERY == 0)
@@ -294,15 +293,6 @@ reporter_datagram(struct reporter *rp, const char *buf, size_t len)
 		return;
 	}
 	rp->stats.datagrams++;
-	/*
-	 * libtlsrpt sends no policy-domain for no-policy-found; RFC 8460
-	 * wants one in the report: the recipient domain, as tlsrpt-reporter
-	 * does.
-	 */
-	for (i = 0; i < s.npolicies; i++)
-		if (s.policies[i].domain == NULL ||
-		    *s.policies[i].domain == '\0')
-			s.policies[i].domain = s.domain;
 	record_session(rp, &s, now_sec(rp));
 }
 

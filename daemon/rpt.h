@@ -61,7 +61,9 @@ struct rpt_failure {
 
 struct rpt_policy {
 	enum rpt_policy_type	 type;
-	const char		*domain;	/* policy-domain (A-label) */
+	const char		*domain;	/* policy-domain (A-label);
+						 * no-policy-found: NULL or
+						 * "" means the session's */
 	size_t			 nstrings;
 	const char		*strings[RPT_STRINGS_MAX];	/* policy-string */
 	size_t			 nmx;

@@ -477,6 +477,18 @@ static void m_three_one_dup(struct rpt_session *s)
 static void m_mx_order(struct rpt_session *s)
 { s->npolicies = 2; s->policies[1].mx[0] = sts_mx[1];
   s->policies[1].mx[1] = sts_mx[0]; }
+/* libtlsrpt sends no policy-domain for no-policy-found. */
+static void m_npf_no_domain(struct rpt_session *s)
+{ s->npolicies = 2; none_policy(&s->policies[1]);
+  s->policies[1].domain = NULL; }
+static void m_npf_empty_domain(struct rpt_session *s)
+{ s->npolicies = 2; none_policy(&s->policies[1]);
+  s->policies[1].domain = ""; }
+static void m_npf_both(struct rpt_session *s)
+{ s->npolicies = 3; none_policy(&s->policies[1]);
+  none_policy(&s->policies[2]); s->policies[2].domain = NULL; }
+static void m_sts_no_domain(struct rpt_session *s)
+{ s->policies[0].domain = NULL; }
 static void m_no_policies(struct rpt_session *s) { s->npolicies = 0; }
 static void m_too_many(struct rpt_session *s)
 { s->npolicies = RPT_POLICIES_MAX + 1; }
@@ -533,6 +545,14 @@ static const struct skey_case skey_cases[] = {
 	    NULL },
 	{ "RPT-7 keys: mx-host order is part of the policy", m_mx_order, 0, 2,
 	    NULL },
+	{ "RPT-8 keys: no-policy-found without policy-domain takes the "
+	    "session's", m_npf_no_domain, 0, 2, NULL },
+	{ "RPT-8 keys: ... an empty one too", m_npf_empty_domain, 0, 2,
+	    NULL },
+	{ "RPT-10 keys: ... and is then the same policy as one that names "
+	    "it", m_npf_both, 0, 2, NULL },
+	{ "RPT-8 keys: an sts policy without policy-domain is refused",
+	    m_sts_no_domain, -1, 0, "policy 1: policy-domain is missing" },
 	{ "keys: a session without policies", m_no_policies, -1, 0,
 	    "0 policies" },
 	{ "keys: more than RPT_POLICIES_MAX policies", m_too_many, -1, 0,
