@@ -24,6 +24,7 @@
 #include <lmdb.h>
 
 #include "cache.h"
+#include "fnv.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -737,14 +738,7 @@ cache_info(struct cache *c, struct cache_info *ci, char **cause)
 static uint32_t
 key_hash(enum cache_db db, const char *key, size_t klen)
 {
-	uint32_t	h = 2166136261U ^ (uint32_t)db;
-	size_t		i;
-
-	for (i = 0; i < klen; i++) {
-		h ^= (unsigned char)key[i];
-		h *= 16777619U;
-	}
-	return h;
+	return fnv1a(FNV1A_INIT ^ (uint32_t)db, key, klen);
 }
 
 /* The entry for (db, key), or NULL; *slot gets where it is or would go. */

@@ -37,6 +37,7 @@
 #include "failure.h"
 #include "fetcher.h"
 #include "log.h"
+#include "fnv.h"
 #include "lookup.h"
 #include "reporter.h"
 #include "record.h"
@@ -283,11 +284,7 @@ now_sec(struct lookup *lk)
 static unsigned
 hash_domain(const char *s)
 {
-	unsigned	h = 2166136261u;	/* FNV-1a */
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	return fnv1a(FNV1A_INIT, s, strlen(s));
 }
 
 /*

@@ -25,6 +25,7 @@
 #include "conf.h"
 #include "dane_lookup.h"
 #include "dgram.h"
+#include "fnv.h"
 #include "fetcher.h"
 #include "gzip.h"
 #include "log.h"
@@ -158,17 +159,6 @@ now_sec(struct reporter *rp)
 	return (int64_t)tv.tv_sec + rp->offset;
 }
 
-static uint32_t
-fnv(const void *buf, size_t len)
-{
-	const uint8_t	*p = buf;
-	uint32_t	 h = 2166136261u;
-
-	while (len-- > 0)
-		h = (h ^ *p++) * 16777619u;
-	return h;
-}
-
 static void
 random_bytes(void *buf, size_t len)
 {
@@ -300,7 +290,7 @@ static struct pend *
 pend_get(struct reporter *rp, const struct report_key *key)
 {
 	struct pend	*p;
-	uint32_t	 h = fnv(key->buf, key->len);
+	uint32_t	 h = fnv1a(FNV1A_INIT, key->buf, key->len);
 
 	for (p = rp->pend[h % PEND_BUCKETS]; p != NULL; p = p->next)
 		if (p->hash == h && p->key.len == key->len &&
@@ -448,7 +438,8 @@ static struct ruac *
 ruac_find(struct reporter *rp, const char *domain, int64_t now)
 {
 	struct ruac	*rc, **pp;
-	uint32_t	 h = fnv(domain, strlen(domain)) % RUAC_BUCKETS;
+	uint32_t	 h = fnv1a(FNV1A_INIT, domain, strlen(domain)) %
+			    RUAC_BUCKETS;
 	size_t		 i;
 
 	for (pp = &rp->ruac[h]; (rc = *pp) != NULL; pp = &rc->next)
